@@ -1,0 +1,13 @@
+# COCO 2014 as 81-class semantic segmentation (tools/dataset_converters/coco14.py).
+dataset_type = 'COCO14Dataset'
+data_root = 'data/coco14'
+num_classes = 81  # incl. background
+splits = dict(
+    train=dict(ann_file='ImageSets/train2014.txt', img_path='train2014',
+               gt_seg_map_path='SegmentationClass/train2014',
+               img_labels_from='cls_labels_train2014.json'),
+    val=dict(ann_file='ImageSets/val2014.txt', img_path='val2014',
+             gt_seg_map_path='SegmentationClass/val2014',
+             img_labels_from='cls_labels_val2014.json'))
+infer_pipeline = [dict(type='LoadCheckedImage'), dict(type='PackWSSSInputs')]
+infer_dataset = dict(type=dataset_type, data_root=data_root, pipeline=infer_pipeline)

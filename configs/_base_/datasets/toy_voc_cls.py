@@ -1,0 +1,24 @@
+# Image-level training data (classifier stages): IRN augmentation = resize the long
+# side to U[160/2, 160] (bicubic), random crop 128, flip.
+_base_ = './toy_voc.py'
+crop_size = (128, 128)
+cls_train_pipeline = [
+    dict(type='LoadCheckedImage'),
+    dict(type='RandomResize', scale=(160, 160), ratio_range=(0.5, 1.0), keep_ratio=True,
+         interpolation='bicubic'),
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackWSSSInputs'),
+]
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type={{_base_.dataset_type}},
+        data_root={{_base_.data_root}},
+        ann_file='ImageSets/Segmentation/train_aug.txt',
+        data_prefix=dict(img_path='JPEGImages', seg_map_path=None),
+        img_labels_from='SegmentationClass',
+        pipeline=cls_train_pipeline))

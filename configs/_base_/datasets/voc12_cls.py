@@ -1,0 +1,24 @@
+# Image-level training data (classifier stages): IRN augmentation = resize the long
+# side to U[640/2, 640] (bicubic), random crop 512, flip.
+_base_ = './voc12.py'
+crop_size = (512, 512)
+cls_train_pipeline = [
+    dict(type='LoadCheckedImage'),
+    dict(type='RandomResize', scale=(640, 640), ratio_range=(0.5, 1.0), keep_ratio=True,
+         interpolation='bicubic'),
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackWSSSInputs'),
+]
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type={{_base_.dataset_type}},
+        data_root={{_base_.data_root}},
+        ann_file='ImageSets/Segmentation/train_aug.txt',
+        data_prefix=dict(img_path='JPEGImages', seg_map_path=None),
+        img_labels_from='SegmentationClassAug',
+        pipeline=cls_train_pipeline))

@@ -1,0 +1,66 @@
+import json
+import os.path as osp
+import xml.etree.ElementTree as ET
+
+import numpy as np
+from PIL import Image
+
+from wsss_plugins.datasets.toy import TOY_COCO_CATEGORY_IDS, make_toy_dataset, render_sample
+
+
+def test_layout_and_split_sizes(toy_root):
+    for sub in ('JPEGImages', 'SegmentationClass', 'SegmentationObject', 'Annotations'):
+        assert osp.isdir(osp.join(toy_root, sub))
+    lists = {s: open(osp.join(toy_root, 'ImageSets/Segmentation', f'{s}.txt')).read().split()
+             for s in ('train', 'val', 'train_aug')}
+    assert len(lists['train_aug']) == 300 and len(lists['val']) == 60
+    assert lists['train'] == lists['train_aug'][:100]  # VOC-like: train inside train_aug
+    assert not set(lists['train_aug']) & set(lists['val'])
+    name = lists['val'][0]
+    img = Image.open(osp.join(toy_root, 'JPEGImages', name + '.jpg'))
+    label = Image.open(osp.join(toy_root, 'SegmentationClass', name + '.png'))
+    assert label.mode == 'P'  # palette-indexed like VOC
+    assert img.size == label.size
+    assert 96 <= img.size[1] <= 128 and 112 <= img.size[0] <= 160
+
+
+def test_deterministic(tmp_path):
+    a = render_sample(7, seed=0)
+    b = render_sample(7, seed=0)
+    c = render_sample(7, seed=1)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    assert not np.array_equal(a[0], c[0])
+
+
+def test_objects_have_small_head_and_larger_body():
+    """The head (class colour) is a small part of each object: CAMs will miss the body."""
+    head_fractions, classes_per_image, instances = [], [], []
+    for i in range(40):
+        rgb, cls_map, inst_map, objects = render_sample(i)
+        classes_per_image.append(len(set(np.unique(cls_map)) - {0}))
+        instances.append(len(objects))
+        for obj in objects:
+            px = rgb[obj['mask']].astype(int)
+            saturated = (px.max(1) - px.min(1)) > 60  # heads are saturated, bodies neutral
+            head_fractions.append(saturated.mean())
+    assert 0.05 < np.median(head_fractions) < 0.35
+    assert max(classes_per_image) == 2 and min(classes_per_image) == 1
+    assert max(instances) == 3
+
+
+def test_masks_xml_and_coco_json_agree(toy_root):
+    name = open(osp.join(toy_root, 'ImageSets/Segmentation/train_aug.txt')).readline().strip()
+    cls_map = np.asarray(Image.open(osp.join(toy_root, 'SegmentationClass', name + '.png')))
+    inst_map = np.asarray(Image.open(osp.join(toy_root, 'SegmentationObject', name + '.png')))
+    assert set(np.unique(cls_map)) <= set(range(5))
+    assert np.array_equal(cls_map > 0, inst_map > 0)
+    root = ET.parse(osp.join(toy_root, 'Annotations', name + '.xml')).getroot()
+    objs = list(root.iter('object'))
+    assert len(objs) == inst_map.max()
+    for k, obj in enumerate(objs, 1):
+        ys, xs = np.nonzero(inst_map == k)
+        box = obj.find('bndbox')
+        assert int(box.findtext('xmin')) == xs.min() + 1 and int(box.findtext('ymax')) == ys.max() + 1
+    coco = json.load(open(osp.join(toy_root, 'annotations', 'instances_train_aug.json')))
+    assert len(coco['images']) == 300
+    assert sorted(c['id'] for c in coco['categories']) == sorted(TOY_COCO_CATEGORY_IDS.values())

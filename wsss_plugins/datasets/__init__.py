@@ -1,0 +1,12 @@
+from .class_names import COCO14_CLASSES, TOY_CLASSES, VOC_CLASSES
+from .transforms import (LoadCheckedAnnotations, LoadCheckedImage, PackWSSSInputs,
+                         RandomRescale)
+from .wsss_dataset import (COCO14Dataset, DataError, ToyVOCDataset, VOC12Dataset,
+                           WSSSDataset, read_split)
+
+__all__ = ['COCO14Dataset', 'DataError', 'ToyVOCDataset', 'VOC12Dataset', 'WSSSDataset',
+           'read_split', 'LoadCheckedAnnotations', 'LoadCheckedImage', 'PackWSSSInputs',
+           'RandomRescale', 'VOC_CLASSES', 'COCO14_CLASSES', 'TOY_CLASSES']
+from .builder import build_split_dataset  # noqa: E402
+
+__all__ += ['build_split_dataset']

@@ -1,0 +1,1 @@
+from . import backbones, classifiers, converters, decode_heads, irn, losses, segmentors  # noqa: F401

@@ -1,0 +1,3 @@
+from .runner import PipelineError, PipelineRunner
+
+__all__ = ['PipelineError', 'PipelineRunner']

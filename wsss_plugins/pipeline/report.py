@@ -1,0 +1,184 @@
+"""``<work_dir>/report.md``: the results table and figures of a pipeline run.
+
+Driven by the pipeline config's ``report`` dict (paths take the same placeholders
+as stage arguments)::
+
+    report = dict(
+        table=[dict(label='CAM seed mIoU', file='{cam_eval.out}/report.json',
+                    key='best.mIoU', scale=100), ...],
+        curves=[dict(label='CAM', file='{cam_eval.out}/report.json'), ...],
+        per_class=[dict(label='CAM seeds', file='{cam_eval.out}/report.json',
+                        key='best.per_class'), ...],
+        overlays=dict(dataset='configs/_base_/datasets/toy_voc.py', split='train',
+                      num_images=4, columns=[dict(label='CAM', seeds='{cam_seeds.out}',
+                                                  threshold=0.15),
+                                             dict(label='pseudo', labels='{rw.out}')]))
+
+Missing inputs (stages not run yet) leave a dash in the table and skip a figure,
+so a report is written after every run, also a failed one.
+"""
+import json
+import os
+import os.path as osp
+
+import numpy as np
+
+from ..utils.io import atomic_write
+
+
+def _lookup(data, key):
+    for part in key.split('.'):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _load(runner, path_template):
+    try:
+        path = runner._resolve(path_template, '_report', len(runner.names))
+    except Exception:
+        return None, None
+    if not osp.isfile(path):
+        return path, None
+    with open(path) as f:
+        return path, json.load(f)
+
+
+def _save_figure(fig, path):
+    with atomic_write(path) as f:
+        fig.savefig(f, format='png', dpi=100)
+
+
+def write_report(cfg, runner):
+    """Write report.md (+ PNG figures) into the work dir; returns the table as text."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    spec = cfg.get('report', {})
+    fig_dir = osp.join(runner.work_dir, 'figures')
+    os.makedirs(fig_dir, exist_ok=True)
+    lines = ['| result | mIoU (%) | source |', '| --- | ---: | --- |']
+    for row in spec.get('table', []):
+        path, data = _load(runner, row['file'])
+        value = _lookup(data, row.get('key', 'mIoU')) if data is not None else None
+        shown = '–' if value is None else f'{float(value) * row.get("scale", 1):.1f}'
+        source = osp.relpath(path, runner.work_dir) if path else '–'
+        lines.append(f'| {row["label"]} | {shown} | `{source}` |')
+    table = '\n'.join(lines)
+    md = [f'# Pipeline report: {osp.basename(cfg.filename or "")}', '', table, '']
+
+    stage_rows = ['| stage | tool | status | seconds |', '| --- | --- | --- | ---: |']
+    for stage in runner.stages:
+        done = runner.done_record(stage['name'])
+        stage_rows.append(f'| {stage["name"]} | {stage["tool"]} | '
+                          f'{"done" if done else "not run"} | '
+                          f'{done["seconds"]:.0f} |' if done else
+                          f'| {stage["name"]} | {stage["tool"]} | not run | – |')
+    md += ['## Stages', '', *stage_rows, '']
+
+    curves = [(c['label'], _load(runner, c['file'])[1]) for c in spec.get('curves', [])]
+    curves = [(label, d) for label, d in curves if d and len(d.get('thresholds', [])) > 1]
+    if curves:
+        fig, ax = plt.subplots(figsize=(5.5, 3.8))
+        for label, d in curves:
+            ax.plot(d['thresholds'], [100 * v for v in d['mIoU']], marker='o', label=label)
+        ax.set_xlabel('background threshold')
+        ax.set_ylabel('seed mIoU (%)')
+        ax.set_title('Seed mIoU against the background threshold')
+        ax.grid(alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        _save_figure(fig, osp.join(fig_dir, 'miou_vs_threshold.png'))
+        plt.close(fig)
+        md += ['## Seed mIoU against the background threshold', '',
+               '![mIoU vs threshold](figures/miou_vs_threshold.png)', '']
+
+    bars = []
+    for entry in spec.get('per_class', []):
+        data = _load(runner, entry['file'])[1]
+        per_class = _lookup(data, entry.get('key', 'per_class')) if data else None
+        if per_class:
+            bars.append((entry['label'], per_class))
+    if bars:
+        names = list(bars[0][1])
+        fig, ax = plt.subplots(figsize=(max(5.5, 0.5 * len(names) * len(bars)), 3.8))
+        width = 0.8 / len(bars)
+        for i, (label, per_class) in enumerate(bars):
+            iou = [100 * (per_class.get(n, {}).get('iou') or 0) for n in names]
+            ax.bar(np.arange(len(names)) + i * width, iou, width, label=label)
+        ax.set_xticks(np.arange(len(names)) + 0.4 - width / 2)
+        ax.set_xticklabels(names, rotation=45 if len(names) > 8 else 0, ha='right'
+                           if len(names) > 8 else 'center')
+        ax.set_ylabel('IoU (%)')
+        ax.set_title('Per-class IoU')
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        _save_figure(fig, osp.join(fig_dir, 'per_class_iou.png'))
+        plt.close(fig)
+        md += ['## Per-class IoU', '', '![per-class IoU](figures/per_class_iou.png)', '']
+
+    overlay = spec.get('overlays')
+    if overlay and _write_overlays(runner, overlay, osp.join(fig_dir, 'overlays.png')):
+        md += ['## Seeds and pseudo labels on training images', '',
+               '![overlays](figures/overlays.png)', '']
+
+    with atomic_write(osp.join(runner.work_dir, 'report.md'), 'w') as f:
+        f.write('\n'.join(md))
+    return table
+
+
+def _write_overlays(runner, spec, path):
+    """Rows = images; columns = image, ground truth, then each method's labels."""
+    import matplotlib.pyplot as plt
+    from mmengine.config import Config
+    from PIL import Image
+
+    from ..datasets import build_split_dataset
+    from ..seeds.io import load_seed, seed_path, seed_to_label
+
+    columns = []
+    for col in spec['columns']:
+        key = 'seeds' if 'seeds' in col else 'labels'
+        try:
+            directory = runner._resolve(col[key], '_report', len(runner.names))
+        except Exception:
+            continue
+        if osp.isdir(directory):
+            columns.append((col, key, directory))
+    if not columns:
+        return False
+    cfg = Config.fromfile(spec['dataset'])
+    dataset = build_split_dataset(cfg, spec.get('split', 'train'), seg_map_path='gt',
+                                  data_root=spec.get('data_root'))
+    palette = np.array(dataset.metainfo['palette'] + [[255, 255, 255]] * 256, np.uint8)[:256]
+    palette[255] = (255, 255, 255)
+    n = min(spec.get('num_images', 4), len(dataset))
+    fig, axes = plt.subplots(n, 2 + len(columns), figsize=(2.2 * (2 + len(columns)), 2 * n),
+                             squeeze=False)
+    for row in range(n):
+        info = dataset.get_data_info(row)
+        name = osp.splitext(osp.basename(info['img_path']))[0]
+        img = np.asarray(Image.open(info['img_path']).convert('RGB'))
+        gt = np.asarray(Image.open(info['seg_map_path']))
+        panels = [('image', img), ('ground truth', palette[gt])]
+        for col, key, directory in columns:
+            try:
+                if key == 'seeds':
+                    label = seed_to_label(load_seed(seed_path(directory, name)),
+                                          col.get('threshold', 0.15), power=col.get('power', 1.0))
+                else:
+                    label = np.asarray(Image.open(osp.join(directory, f'{name}.png')))
+                panels.append((col['label'], (0.5 * img + 0.5 * palette[label]).astype(np.uint8)))
+            except (OSError, ValueError):
+                panels.append((col['label'], np.zeros_like(img)))
+        for ax, (title, panel) in zip(axes[row], panels):
+            ax.imshow(panel)
+            ax.set_axis_off()
+            if row == 0:
+                ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    _save_figure(fig, path)
+    plt.close(fig)
+    return True

@@ -1,0 +1,3 @@
+from ..utils import import_submodules
+
+import_submodules(__name__, __path__)
