@@ -1,10 +1,25 @@
 """Pipeline transforms with the checks WSSS data needs (registered in mmseg TRANSFORMS)."""
+import contextlib
+
 import numpy as np
 from mmcv.transforms import BaseTransform, LoadImageFromFile, Resize
 from mmseg.datasets.transforms import LoadAnnotations, PackSegInputs
 from mmseg.registry import TRANSFORMS
 
 from .wsss_dataset import DataError, check_label_values
+
+
+@contextlib.contextmanager
+def file_errors_named(path, what):
+    """Re-raise any loading error as a DataError that names the file (also from workers)."""
+    try:
+        yield
+    except DataError:
+        raise
+    except FileNotFoundError as e:
+        raise DataError(f'{path}: {what} file not found') from e
+    except Exception as e:
+        raise DataError(f'{path}: cannot decode {what} ({type(e).__name__}: {e})') from e
 
 
 @TRANSFORMS.register_module()
@@ -17,12 +32,8 @@ class LoadCheckedImage(LoadImageFromFile):
 
     def transform(self, results):
         path = results['img_path']
-        try:
+        with file_errors_named(path, 'image'):
             out = super().transform(results)
-        except FileNotFoundError as e:
-            raise DataError(f'{path}: image file not found') from e
-        except Exception as e:
-            raise DataError(f'{path}: cannot decode image ({type(e).__name__}: {e})') from e
         if out is None or out.get('img') is None:
             raise DataError(f'{path}: cannot decode image')
         return out
@@ -39,12 +50,8 @@ class LoadCheckedAnnotations(LoadAnnotations):
 
     def transform(self, results):
         path = results['seg_map_path']
-        try:
+        with file_errors_named(path, 'label map'):
             results = super().transform(results)
-        except FileNotFoundError as e:
-            raise DataError(f'{path}: label file not found') from e
-        except Exception as e:
-            raise DataError(f'{path}: cannot decode label map ({type(e).__name__}: {e})') from e
         label = results['gt_seg_map']
         if 'img' in results and label.shape != results['img'].shape[:2]:
             raise DataError(f'{path}: label size {label.shape} != image size '
