@@ -1,6 +1,7 @@
 # The README's two commands. Each installs the environment first if needed
 # (tools/setup_env.sh: idempotent, wheels cached outside the repo).
 PY := .venv/bin/python
+export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: setup demo test
 setup:

@@ -1,11 +1,11 @@
 """A deterministic synthetic dataset in the exact PASCAL VOC layout.
 
-Every object is a large plain *body* (an ellipse whose colour is drawn from a
-palette shared by all classes) with a small discriminative *head* (a disc whose
-colour and stripe pattern identify the class).  Headless bodies also appear as
-background clutter.  A classifier therefore only needs the head, so CAM seeds
-cover the head and miss the body — the failure that WSSS methods (AdvCAM, AMN,
-IRN) are built to fix.  Images hold 1–3 instances of 1–2 co-occurring classes on
+Every object is a large plain *body* (an ellipse) with a small discriminative
+*head* (a disc whose colour and stripe pattern identify the class).  Body colours
+come from a palette shared by all classes, with a class-preferred shade drawn
+more often, so the body is weak evidence and the head strong evidence: CAM seeds
+peak on the head and fade over the body — the under-coverage that WSSS methods
+(AdvCAM, AMN, IRN) are built to fix.  Images hold 1–3 instances of 1–2 co-occurring classes on
 textured backgrounds, ~128 px, so a whole pipeline trains on 2 CPU cores.
 
 Layout written (``root`` = e.g. ``data/toy_voc``)::
@@ -16,7 +16,7 @@ Layout written (``root`` = e.g. ``data/toy_voc``)::
     annotations/instances_{train_aug,val}.json   (COCO format, RLE masks)
 
 As in VOC, where seeds and masks are evaluated on ``train`` (1,464) inside
-``train_aug`` (10,582), the toy ``train`` is the first third of ``train_aug``.
+``train_aug`` (10,582), the toy ``train`` is the first tenth of ``train_aug``.
 """
 import json
 import os
@@ -37,10 +37,11 @@ HEADS = {
 }
 BODY_COLOURS = np.array([(150, 120, 95), (120, 110, 100), (170, 150, 120), (105, 95, 80),
                          (140, 135, 125)], dtype=np.float32)
+BODY_CLASS_SHADE_PROB = 0.5  # class c's body takes shade c this often, else a random shade
 # COCO-format category ids: deliberately non-contiguous, like COCO's 1..90.
 TOY_COCO_CATEGORY_IDS = {'cat': 3, 'dog': 5, 'bird': 7, 'fish': 9}
 SPLITS = {'train_aug': 300, 'val': 60}
-TRAIN_FRACTION = 3  # train = the first 1/3 of train_aug
+TRAIN_FRACTION = 10  # train = the first 1/10 of train_aug (VOC: 1,464 of 10,582)
 
 
 def _background(rng, h, w):
@@ -86,7 +87,7 @@ def _object(rng, h, w):
     angle = rng.uniform(0, np.pi)
     body = _ellipse(h, w, cy, cx, ry, rx, angle)
     side = rng.choice([-1, 1])
-    hr = rng.uniform(4.5, 6.5)
+    hr = rng.uniform(5.5, 7.5)
     hy = cy + side * np.sin(angle) * (rx + hr * 0.4)
     hx = cx + side * np.cos(angle) * (rx + hr * 0.4)
     head = _ellipse(h, w, hy, hx, hr, hr, 0.0)
@@ -98,10 +99,6 @@ def render_sample(index, seed=0):
     rng = np.random.default_rng([seed, index])
     h, w = int(rng.integers(96, 129)), int(rng.integers(112, 161))
     img = _background(rng, h, w)
-    # Headless bodies as clutter: a plain body alone is not evidence of a class.
-    for _ in range(rng.integers(0, 2)):
-        body, _ = _object(rng, h, w)
-        img[body] = BODY_COLOURS[rng.integers(len(BODY_COLOURS))] + rng.normal(0, 6, (body.sum(), 3))
     fg_names = list(HEADS)
     classes = rng.choice(len(fg_names), size=rng.integers(1, 3), replace=False)
     n_obj = int(rng.integers(max(1, len(classes)), 4))
@@ -111,7 +108,8 @@ def render_sample(index, seed=0):
     for k, c in enumerate(obj_classes, start=1):
         body, head = _object(rng, h, w)
         colour, pattern = HEADS[fg_names[c]]
-        img[body] = BODY_COLOURS[rng.integers(len(BODY_COLOURS))] + rng.normal(0, 6, (body.sum(), 3))
+        shade = c if rng.random() < BODY_CLASS_SHADE_PROB else rng.integers(len(BODY_COLOURS))
+        img[body] = BODY_COLOURS[shade] + rng.normal(0, 6, (body.sum(), 3))
         stripes = _stripes(h, w, pattern, int(rng.integers(2, 4)))
         head_px = np.array(colour, np.float32) * np.where(stripes, 1.0, 0.55)[..., None]
         img[head] = head_px[head] + rng.normal(0, 6, (head.sum(), 3))

@@ -15,7 +15,9 @@ A pipeline config (``configs/pipelines/*.py``) holds::
 ``tool`` names a script in ``tools/``; ``args`` are its command line, with
 placeholders ``{out}`` (this stage's directory ``work_dir/<name>``),
 ``{<stage>.out}`` and ``{<stage>.checkpoint}`` (the last checkpoint a ``train``
-stage wrote), and any top-level string variable of the config (``{data_root}``).
+stage wrote), and any top-level string variable of the config (``{data_root}``), so
+one stage library (``configs/pipelines/_base_/stages.py``) serves every dataset.
+Stages named in the top-level ``skip`` list are not run.
 ``train`` and ``test`` stages get ``--work-dir {out}`` automatically.
 
 A finished stage leaves ``<out>/.stage_done.json`` with a fingerprint of its
@@ -65,6 +67,15 @@ class PipelineRunner:
         if dup:
             raise PipelineError(f'{cfg.filename}: duplicate stage names {sorted(dup)}')
         self.names = names
+        self.skip = set(cfg.get('skip', []))
+        unknown = self.skip - set(names)
+        if unknown:
+            raise PipelineError(f'{cfg.filename}: `skip` names unknown stages {sorted(unknown)}')
+        for stage in self.stages:
+            needs = set(self.upstream(stage)) & self.skip
+            if stage['name'] not in self.skip and needs:
+                raise PipelineError(f'stage {stage["name"]!r} reads skipped stage(s) '
+                                    f'{sorted(needs)}')
         self.tools_dir = tools_dir or osp.join(osp.dirname(osp.dirname(osp.dirname(
             osp.abspath(__file__)))), 'tools')
         self.gpus = gpus
@@ -82,31 +93,56 @@ class PipelineRunner:
         with open(pointer) as f:
             return f.read().strip()
 
-    def _resolve(self, text, stage_name, position):
+    def _resolve(self, text, stage_name, position, stage_refs=True):
+        """Fill placeholders; with ``stage_refs=False`` references to other stages stay as
+        written (their changes enter fingerprints through completion times)."""
         def sub(match):
             key, attr = match.group(1), match.group(2)
             if key == 'out' and attr is None:
                 return self.stage_dir(stage_name)
             if key in self.names:
+                if not stage_refs:
+                    return match.group(0)
                 if self.names.index(key) >= position:
                     raise PipelineError(f'stage {stage_name!r} reads {{{key}}}, which runs '
                                         'later or is itself')
                 return self.checkpoint(key) if attr == 'checkpoint' else self.stage_dir(key)
             value = self.cfg.get(key)
             if isinstance(value, (str, int, float)) and attr is None:
-                return str(value)
+                return self._resolve(value, stage_name, position, stage_refs)
             raise PipelineError(f'stage {stage_name!r}: unknown placeholder {match.group(0)}')
         return PLACEHOLDER.sub(sub, str(text))
 
+    def _expand(self, args, stage_name, position, stage_refs=True):
+        """Resolve arguments; an argument that is exactly ``{var}`` naming a list variable
+        splices that list in (e.g. extra ``--cfg-options`` entries per dataset)."""
+        out = []
+        for arg in args:
+            match = PLACEHOLDER.fullmatch(str(arg))
+            value = self.cfg.get(match.group(1)) if match and not match.group(2) else None
+            items = value if isinstance(value, (list, tuple)) else [arg]
+            out += [self._resolve(a, stage_name, position, stage_refs) for a in items]
+        return out
+
     def upstream(self, stage):
-        refs = set()
-        for arg in stage['args']:
-            refs |= {m.group(1) for m in PLACEHOLDER.finditer(str(arg)) if m.group(1) in self.names}
+        """Stages whose outputs ``stage`` reads (also through variables)."""
+        refs, todo, seen = set(), [str(a) for a in stage['args']], set()
+        while todo:
+            text = todo.pop()
+            for m in PLACEHOLDER.finditer(text):
+                key = m.group(1)
+                if key in self.names:
+                    refs.add(key)
+                elif key not in seen and key != 'out':
+                    seen.add(key)
+                    value = self.cfg.get(key)
+                    values = value if isinstance(value, (list, tuple)) else [value]
+                    todo += [str(v) for v in values if isinstance(v, (str, int, float))]
         return sorted(refs)
 
     def command(self, position):
         stage = self.stages[position]
-        args = [self._resolve(a, stage['name'], position) for a in stage['args']]
+        args = self._expand(stage['args'], stage['name'], position)
         tool = stage['tool']
         if tool in ('train', 'test') and '--work-dir' not in args:
             args += ['--work-dir', self.stage_dir(stage['name'])]
@@ -121,9 +157,9 @@ class PipelineRunner:
     # Fingerprints -------------------------------------------------------------------------
     def fingerprint(self, position):
         stage = self.stages[position]
-        parts = [json.dumps([stage['tool'], [str(a) for a in stage['args']]])]
-        for arg in stage['args']:
-            arg = str(arg)
+        args = self._expand(stage['args'], stage['name'], position, stage_refs=False)
+        parts = [json.dumps([stage['tool'], args])]
+        for arg in args:
             if arg.endswith('.py') and osp.isfile(arg):
                 parts.append(_config_text(arg))
         for name in self.upstream(stage):
@@ -155,6 +191,8 @@ class PipelineRunner:
         summary = []
         for position in range(last + 1):
             name = self.stages[position]['name']
+            if name in self.skip:
+                continue
             forced = start is not None and position >= first
             fp = self.fingerprint(position)
             done = self.done_record(name)

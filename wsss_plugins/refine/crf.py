@@ -39,7 +39,8 @@ class DenseCRF:
         import pydensecrf.densecrf as dcrf
         from pydensecrf.utils import unary_from_labels, unary_from_softmax
 
-        img = np.ascontiguousarray(img, dtype=np.uint8)
+        # pydensecrf needs a writable buffer (np.asarray of a PIL image is read-only)
+        img = np.require(img, dtype=np.uint8, requirements=['C', 'W'])
         h, w = img.shape[:2]
         if self.unary == 'label':
             if x.shape != (h, w):

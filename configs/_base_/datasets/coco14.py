@@ -1,6 +1,6 @@
 # COCO 2014 as 81-class semantic segmentation (tools/dataset_converters/coco14.py).
 dataset_type = 'COCO14Dataset'
-data_root = 'data/coco14'
+data_root = '{{$WSSS_COCO_ROOT:data/coco14}}'  # env var overrides
 num_classes = 81  # incl. background
 splits = dict(
     train=dict(ann_file='ImageSets/train2014.txt', img_path='train2014',

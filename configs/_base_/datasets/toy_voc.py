@@ -3,7 +3,8 @@
 # (make_seeds, eval_seeds, make_ir_labels, make_pseudo_labels): see
 # wsss_plugins.datasets.build_split_dataset.
 dataset_type = 'ToyVOCDataset'
-data_root = 'data/toy_voc'
+# WSSS_TOY_ROOT overrides the location (the tests and the pipeline runner use it).
+data_root = '{{$WSSS_TOY_ROOT:data/toy_voc}}'
 num_classes = 5  # incl. background
 splits = dict(
     train=dict(ann_file='ImageSets/Segmentation/train.txt', gt_seg_map_path='SegmentationClass'),

@@ -1,6 +1,6 @@
 # PASCAL VOC 2012 + SBD (see README: tools/dataset_converters/voc_aug.py).
 dataset_type = 'VOC12Dataset'
-data_root = 'data/VOCdevkit/VOC2012'
+data_root = '{{$WSSS_VOC_ROOT:data/VOCdevkit/VOC2012}}'  # env var overrides
 num_classes = 21  # incl. background
 splits = dict(
     train=dict(ann_file='ImageSets/Segmentation/train.txt', gt_seg_map_path='SegmentationClass'),

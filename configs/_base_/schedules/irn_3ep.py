@@ -1,0 +1,18 @@
+# IRN step/train_irn.py schedule: 3 epochs, SGD lr 0.1 (boundary branch) / 1.0 (displacement
+# branch, 10x), weight decay 1e-4, poly decay with power 0.9 per iteration to 0.
+# Momentum 1e-4: IRN's PolyOptimizer puts its weight decay in SGD's momentum slot (see
+# cam_irn_5ep.py); the reference value is kept.
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='SGD', lr=0.1, momentum=1e-4, weight_decay=1e-4),
+    paramwise_cfg=dict(custom_keys={'displacement_branch': dict(lr_mult=10.)}))
+param_scheduler = [
+    dict(type='PolyLR', power=0.9, eta_min=0., begin=0, end=3, by_epoch=True,
+         convert_to_iter_based=True)
+]
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=3, val_interval=3)
+# IRN has no validation stage (its output is judged through the random-walk pseudo labels:
+# tools/make_pseudo_labels.py reports their mIoU); the configs also drop the seg base's
+# val/test dataloaders and evaluators.
+val_cfg = None
+test_cfg = None

@@ -1,0 +1,14 @@
+# Fully supervised upper bound: DeepLab-v2 R101 on VOC train_aug ground truth
+# (SegmentationClassAug), evaluated on VOC val at native resolution.
+#   python tools/train.py configs/deeplabv2/deeplabv2_r101_voc_gt.py
+#   python tools/test.py configs/deeplabv2/deeplabv2_r101_voc_gt.py CKPT [--out PRED_DIR]
+#       [--cfg-options model.test_cfg.crf=True]
+# The batch of 10 is for one GPU; on N GPUs set train_dataloader.batch_size=10/N.
+_base_ = [
+    '../_base_/default_runtime.py', '../_base_/datasets/voc12_seg.py',
+    '../_base_/models/deeplabv2_r101.py', '../_base_/schedules/deeplabv2_30k.py'
+]
+model = dict(
+    data_preprocessor=dict(size={{_base_.crop_size}}),
+    decode_head=dict(num_classes={{_base_.num_classes}}))
+default_hooks = dict(checkpoint=dict(interval=5000))

@@ -1,0 +1,81 @@
+"""Seed mIoU against ground truth, at one background threshold or over a sweep.
+
+    python tools/eval_seeds.py SEED_DIR --config configs/cam/cam_r50_voc.py \
+        [--split train] [--threshold 0.15 | --sweep 0.05:0.60:0.05] [--out report.json]
+    python tools/eval_seeds.py SEED_DIR --dataset toy_voc --data-root data/toy_voc ...
+
+Writes a JSON report (per-threshold mIoU, per-class IoU/precision/recall) and, for a
+sweep, a PNG curve of mIoU against the threshold next to it (``report.png``).
+"""
+import argparse
+import json
+import os.path as osp
+
+from mmengine.config import Config
+
+import wsss_plugins  # noqa: F401 - registers the datasets
+
+DATASET_BASES = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                         'configs', '_base_', 'datasets')
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('seed_dir')
+    src = parser.add_mutually_exclusive_group()
+    src.add_argument('--config', help='a config with a dataset base (splits, infer_dataset)')
+    src.add_argument('--dataset', default='voc12', help='dataset base name under '
+                     'configs/_base_/datasets (voc12, coco14, toy_voc); default voc12')
+    parser.add_argument('--data-root', help='override the dataset root')
+    parser.add_argument('--split', default='train', help='default train (VOC: 1,464 images)')
+    thr = parser.add_mutually_exclusive_group()
+    thr.add_argument('--threshold', type=float, help='fixed background threshold (default 0.15)')
+    thr.add_argument('--sweep', help='START:STOP:STEP, e.g. 0.05:0.60:0.05 (end inclusive)')
+    parser.add_argument('--key', choices=['high_res', 'cam'], default='high_res')
+    parser.add_argument('--power', type=float, default=1.0, help='maps ** power before thresholding')
+    parser.add_argument('--out', help='JSON report path (plot: same stem, .png)')
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    from wsss_plugins.datasets import build_split_dataset
+    from wsss_plugins.evaluation.seed_eval import evaluate_seeds, parse_sweep, plot_curve
+    from wsss_plugins.seeds.make import sample_name
+    from wsss_plugins.utils import atomic_write
+
+    cfg_path = args.config or osp.join(DATASET_BASES, f'{args.dataset}.py')
+    if not osp.isfile(cfg_path):
+        raise FileNotFoundError(f'config not found: {cfg_path}')
+    dataset = build_split_dataset(Config.fromfile(cfg_path), args.split, seg_map_path='gt',
+                                  data_root=args.data_root)
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    samples = [(sample_name(i), i['seg_map_path'], i['img_labels']) for i in infos]
+    thresholds = parse_sweep(args.sweep) if args.sweep else [
+        0.15 if args.threshold is None else args.threshold]
+    report = evaluate_seeds(args.seed_dir, samples, thresholds, dataset.metainfo['classes'],
+                            key=args.key, power=args.power)
+    report['split'] = args.split
+
+    for thr, miou in zip(report['thresholds'], report['mIoU']):
+        print(f'threshold {thr:.3f}  mIoU {100 * miou:.2f}')
+    best = report['best']
+    print(f'best: threshold {best["threshold"]:g}, mIoU {100 * best["mIoU"]:.2f} '
+          f'({report["num_images"]} images of {args.split})')
+    for name, m in best['per_class'].items():
+        fmt = lambda v: ' n/a' if v is None else f'{100 * v:5.1f}'  # noqa: E731
+        print(f'  {name:>14s}  IoU {fmt(m["iou"])}  P {fmt(m["precision"])}  R {fmt(m["recall"])}')
+    if report['keys_differ_from_labels']:
+        print(f'warning: {len(report["keys_differ_from_labels"])} seed(s) have keys that differ '
+              f'from the image labels, e.g. {report["keys_differ_from_labels"][0]}')
+    if args.out:
+        with atomic_write(args.out, 'w') as f:
+            json.dump(report, f, indent=1)
+        if len(thresholds) > 1:
+            plot_curve(report, osp.splitext(args.out)[0] + '.png')
+        print(f'report written to {args.out}')
+
+
+if __name__ == '__main__':
+    main()

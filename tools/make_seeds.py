@@ -1,0 +1,92 @@
+"""Generate seed files (IRN format: keys, cam, high_res) for a split.
+
+    python tools/make_seeds.py CONFIG CHECKPOINT --method {cam,advcam,...} --split train \
+        --out work_dirs/seeds/advcam [--mode optimized|reference] [--data-root DIR] \
+        [--cfg-options seed_generators.advcam.adv_iter=27 ...] [--device cuda]
+    torchrun --nproc_per_node 4 tools/make_seeds.py ...   # sharded across ranks
+
+A method is a ``SEED_GENERATORS`` entry (``cam`` → ``CAM``); its options come from
+``seed_generators.<method>`` in the config when present (override with --cfg-options).
+Existing seed files are skipped, so an interrupted run resumes.  Images that fail are
+listed at the end and the exit status is 1.
+"""
+import argparse
+import copy
+import os
+import sys
+
+import torch
+from mmengine.config import Config, DictAction
+
+import wsss_plugins  # noqa: F401 - registers the seed generators
+from wsss_plugins.registry import SEED_GENERATORS
+
+
+def method_names():
+    return {name.lower(): name for name in SEED_GENERATORS.module_dict}
+
+
+def parse_args():
+    methods = method_names()
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--method', required=True, choices=sorted(methods))
+    parser.add_argument('--split', default='train', help='a split of the config (default train)')
+    parser.add_argument('--out', required=True, help='output directory of the seed files')
+    parser.add_argument('--mode', choices=['optimized', 'reference'], default=None,
+                        help='generator execution mode (same seeds; default optimized)')
+    parser.add_argument('--data-root', help='override the dataset root of the config')
+    parser.add_argument('--device', default=None, help='default: cuda:LOCAL_RANK if available')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, e.g. seed_generators.advcam.adv_iter=10')
+    parser.add_argument('--launcher', choices=['none', 'pytorch'], default=None,
+                        help='default: pytorch when started by torchrun (WORLD_SIZE > 1)')
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    from mmengine.dist import get_dist_info, init_dist
+    from mmengine.registry import init_default_scope
+    from mmengine.runner import load_checkpoint
+
+    from wsss_plugins.datasets import build_split_dataset
+    from wsss_plugins.seeds.make import build_seed_generator, generate_seeds
+
+    launcher = args.launcher or ('pytorch' if int(os.environ.get('WORLD_SIZE', 1)) > 1 else 'none')
+    if launcher == 'pytorch':
+        init_dist('pytorch', backend='nccl' if torch.cuda.is_available() else 'gloo')
+    rank, world_size = get_dist_info()
+    device = args.device or (f'cuda:{os.environ.get("LOCAL_RANK", 0)}'
+                             if torch.cuda.is_available() else 'cpu')
+
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    from mmseg.registry import MODELS
+    model = MODELS.build(cfg.model)
+    load_checkpoint(model, args.checkpoint, map_location='cpu', logger='silent')
+    model.to(device)
+
+    gen_cfg = copy.deepcopy(cfg.get('seed_generators', {}).get(args.method, {}))
+    gen_cfg = dict(gen_cfg, type=gen_cfg.get('type', method_names()[args.method]))
+    if args.mode is not None:
+        gen_cfg['mode'] = args.mode
+    generator = build_seed_generator(gen_cfg, model)
+
+    dataset = build_split_dataset(cfg, args.split, data_root=args.data_root)
+    os.makedirs(args.out, exist_ok=True)
+    result = generate_seeds(generator, dataset, args.out, rank, world_size)
+    print(f'[rank {rank}/{world_size}] {args.method} seeds in {args.out}: '
+          f'{result["written"]} written, {result["skipped"]} already there, '
+          f'{len(result["failures"])} failed', flush=True)
+    for name, message in result['failures']:
+        print(f'FAILED {name}: {message}', file=sys.stderr, flush=True)
+    sys.exit(1 if result['failures'] else 0)
+
+
+if __name__ == '__main__':
+    main()

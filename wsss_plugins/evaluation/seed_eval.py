@@ -1,0 +1,111 @@
+"""Seed quality: mIoU of thresholded seed maps against ground truth (methods.md §7).
+
+IRN ``step/eval_cam.py``: the label map is the argmax over ``[thr, maps of the image's
+classes]`` mapped through ``keys + 1`` (``seeds.io.seed_to_label``), one confusion
+matrix over the split, ``nanmean`` over classes.  IRN reports a fixed threshold
+(0.15); AdvCAM sweeps 0.15-0.34 and reports the best (chosen with the GT); the AMN
+paper plots mIoU against the threshold (Fig. 6).  One pass over the seed files
+fills one confusion matrix per threshold.
+"""
+import os.path as osp
+
+import numpy as np
+from PIL import Image
+
+from ..seeds.io import load_seed, seed_path, seed_to_label
+from ..utils.io import atomic_write, progress
+from .confusion import ConfusionMatrix
+
+
+class SeedDatasetMismatch(ValueError):
+    """The seed directory does not belong to the dataset/split it is evaluated on."""
+
+
+def parse_sweep(spec):
+    """``'0.05:0.60:0.05'`` → [0.05, 0.10, ..., 0.60] (end inclusive, rounded to 1e-6)."""
+    try:
+        start, stop, step = (float(v) for v in spec.split(':'))
+    except ValueError as e:
+        raise ValueError(f'sweep {spec!r}: expected START:STOP:STEP') from e
+    if step <= 0 or stop < start:
+        raise ValueError(f'sweep {spec!r}: need STEP > 0 and STOP >= START')
+    n = int(np.floor((stop - start) / step + 1e-6)) + 1
+    return [round(start + i * step, 6) for i in range(n)]
+
+
+def check_seed_dir(seed_dir, names):
+    """Every image of the split must have a seed file; names a foreign directory clearly."""
+    missing = [n for n in names if not osp.isfile(seed_path(seed_dir, n))]
+    if not missing:
+        return
+    if len(missing) == len(names):
+        raise SeedDatasetMismatch(
+            f'{seed_dir}: no seed file for any of the {len(names)} images of the split '
+            f'(e.g. {seed_path(seed_dir, names[0])}); is it a seed directory of another '
+            'dataset or split?')
+    raise SeedDatasetMismatch(
+        f'{seed_dir}: {len(missing)} of {len(names)} images of the split have no seed file, '
+        f'e.g. {seed_path(seed_dir, missing[0])} (unfinished make_seeds run?)')
+
+
+def evaluate_seeds(seed_dir, samples, thresholds, class_names, key='high_res', power=1.0):
+    """Evaluate every seed of ``samples`` at every threshold.
+
+    Args:
+        samples: list of ``(name, gt_path, img_labels or None)``; ``img_labels`` is the
+            multi-hot over foreground classes, used to flag seeds whose keys differ.
+        thresholds: background thresholds.
+        class_names: names incl. background (their number is the class count).
+
+    Returns:
+        report dict: ``thresholds``, ``mIoU`` (one per threshold), ``best``
+        (threshold, mIoU, per-class IoU/precision/recall), ``results`` (all metrics per
+        threshold), ``num_images``, ``keys_differ_from_labels``.
+    """
+    num_classes = len(class_names)
+    check_seed_dir(seed_dir, [s[0] for s in samples])
+    matrices = [ConfusionMatrix(num_classes) for _ in thresholds]
+    keys_differ = []
+    for name, gt_path, img_labels in progress(samples, desc='eval seeds'):
+        path = seed_path(seed_dir, name)
+        seed = load_seed(path)
+        keys = seed['keys']
+        if keys.size and (keys.min() < 0 or keys.max() >= num_classes - 1):
+            raise SeedDatasetMismatch(
+                f'{path}: class keys {keys.tolist()} outside 0..{num_classes - 2} '
+                f'({num_classes - 1} foreground classes): seed of another dataset?')
+        gt = np.asarray(Image.open(gt_path))
+        if seed[key].shape[1:] != gt.shape:
+            raise SeedDatasetMismatch(
+                f'{path}: {key} map is {seed[key].shape[1:]} but the ground truth {gt_path} '
+                f'is {gt.shape}: seed of another dataset?')
+        if img_labels is not None and not np.array_equal(
+                np.flatnonzero(np.asarray(img_labels)), np.sort(keys)):
+            keys_differ.append(name)
+        for thr, matrix in zip(thresholds, matrices):
+            matrix.update(seed_to_label(seed, thr, key=key, power=power), gt)
+    results = [dict(threshold=thr, **m.metrics(class_names))
+               for thr, m in zip(thresholds, matrices)]
+    best = max(results, key=lambda r: r['mIoU'])
+    return dict(seed_dir=seed_dir, key=key, power=power, num_images=len(samples),
+                thresholds=list(thresholds), mIoU=[r['mIoU'] for r in results],
+                best=best, results=results, keys_differ_from_labels=keys_differ)
+
+
+def plot_curve(report, path, title=None):
+    """mIoU against the background threshold (AMN Fig. 6), written atomically as PNG."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5, 3.5), dpi=100)
+    ax.plot(report['thresholds'], [100 * v for v in report['mIoU']], marker='o')
+    best = report['best']
+    ax.axvline(best['threshold'], color='grey', linestyle=':', linewidth=1)
+    ax.set_xlabel('background threshold')
+    ax.set_ylabel('seed mIoU (%)')
+    ax.set_title(title or f"best {100 * best['mIoU']:.1f} at {best['threshold']:g}")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    with atomic_write(path) as f:
+        fig.savefig(f, format='png')
+    plt.close(fig)

@@ -1,0 +1,66 @@
+"""Inter-pixel-relation (IR) labels: IRN's two-threshold CRF (methods.md §0 step 4).
+
+IRN ``step/cam_to_ir_label.py``: the seed's full-resolution maps get a constant
+background channel twice — a high one (``conf_fg``: only confident foreground
+survives) and a low one (``conf_bg``: only confident background stays background);
+each argmax goes through the label-unary dense CRF (``IRN_LABEL_CRF``).  Then
+
+    label = fg-pass label;  label[fg-pass == bg] = 255;  label[both passes bg] = 0,
+
+i.e. foreground where the high threshold keeps it, background where even the
+low threshold gives background, uncertain (255) in between.
+
+Per-method thresholds (``IR_LABEL_PRESETS``): IRN 0.30/0.05, AdvCAM 0.35/0.15,
+AMN 0.45/0.15 (on AMN seeds, whose background channel is dropped first, as
+``amn_cam_to_ir_label.py`` does), W-OoD 0.30/0.15.
+"""
+import numpy as np
+
+from .crf import IRN_LABEL_CRF, DenseCRF
+
+IR_LABEL_PRESETS = dict(
+    irn=dict(conf_fg=0.30, conf_bg=0.05, cam_power=1.0),
+    advcam=dict(conf_fg=0.35, conf_bg=0.15, cam_power=1.0),
+    amn=dict(conf_fg=0.45, conf_bg=0.15, cam_power=1.0),
+    wood=dict(conf_fg=0.30, conf_bg=0.15, cam_power=1.0),
+)
+
+
+def combine_confident(fg_pass, bg_pass):
+    """Merge the two CRF passes (labels with 0 = background) into an IR label map."""
+    label = np.array(fg_pass, dtype=np.uint8, copy=True)
+    label[fg_pass == 0] = 255
+    label[(fg_pass == 0) & (bg_pass == 0)] = 0
+    return label
+
+
+def threshold_argmax(maps, threshold):
+    """Index map of ``argmax([threshold, maps...])`` (0 = the constant background channel)."""
+    bg = np.full((1,) + maps.shape[1:], threshold, dtype=maps.dtype)
+    return np.argmax(np.concatenate([bg, maps]), 0)
+
+
+def make_ir_label(img, seed, conf_fg, conf_bg, cam_power=1.0, crf=None):
+    """IR label map (uint8: 0 = bg, 1..C = class, 255 = uncertain) of one image.
+
+    Args:
+        img: uint8 RGB ``[H, W, 3]`` (the raw image, as IRN reads it).
+        seed: a ``load_seed`` dict; ``high_res`` is used, its bg channel dropped if any.
+        conf_fg, conf_bg: the two constant background scores.
+        cam_power: maps are raised to this power first (1 = IRN).
+        crf: a ``DenseCRF`` with the label unary (default ``IRN_LABEL_CRF``).
+    """
+    maps = seed['high_res'][1:] if seed['has_bg'] else seed['high_res']
+    if maps.shape[1:] != img.shape[:2]:
+        raise ValueError(f'seed maps {maps.shape[1:]} do not match the image {img.shape[:2]}')
+    if cam_power != 1.0:
+        maps = maps ** cam_power
+    if maps.shape[0] == 0:  # no foreground class: the CRF needs >= 2 labels
+        return np.zeros(img.shape[:2], np.uint8)
+    crf = crf or DenseCRF(**IRN_LABEL_CRF)
+    lut = np.concatenate([[0], np.asarray(seed['keys'], dtype=np.int64) + 1])
+
+    def crf_pass(threshold):
+        return lut[crf(img, threshold_argmax(maps, threshold), n_labels=len(lut))]
+
+    return combine_confident(crf_pass(conf_fg), crf_pass(conf_bg))

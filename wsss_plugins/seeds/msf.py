@@ -1,0 +1,90 @@
+"""The one multi-scale + flip inference helper of every seed generator (methods.md §0).
+
+It rebuilds IRN's ``VOC12ClassificationDatasetMSF`` input exactly (Pillow bicubic
+resize per scale, ImageNet normalisation in float64 → float32, ``[img, hflip(img)]``
+as one batch of 2) and IRN's merge (``step/make_cam.py``): every scale's per-class
+map is resized bilinearly (``align_corners=False``) to the stride-4 size and to
+the stride-16-rounded full size, summed over scales, the full-size map is cropped
+to H×W, and every class is divided by its own max + 1e-5.
+
+Generators differ only in the per-scale function ``fn(pair, scale) -> [K, h, w]``
+(flip already merged into the map), so CAM, AdvCAM and AMN share this file.
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+def load_rgb(path):
+    """Decode with Pillow (as IRN's imageio does); OpenCV's JPEG decoder can differ by ±1."""
+    try:
+        with Image.open(path) as img:
+            return np.asarray(img.convert('RGB'))
+    except (OSError, ValueError) as e:
+        raise OSError(f'{path}: cannot read image ({e})') from e
+
+
+def strided_size(size, stride):
+    """IRN ``imutils.get_strided_size``."""
+    return (size[0] - 1) // stride + 1, (size[1] - 1) // stride + 1
+
+
+def strided_up_size(size, stride):
+    """IRN ``imutils.get_strided_up_size``: the strided size times the stride."""
+    h, w = strided_size(size, stride)
+    return h * stride, w * stride
+
+
+def rescale(img, scale):
+    """IRN ``imutils.pil_rescale(img, s, order=3)``: Pillow bicubic to round(h·s) × round(w·s)."""
+    h, w = img.shape[:2]
+    size = (int(np.round(h * scale)), int(np.round(w * scale)))
+    if size == (h, w):
+        return img
+    return np.asarray(Image.fromarray(img).resize(size[::-1], Image.BICUBIC))
+
+
+def normalize(img):
+    """IRN ``TorchvisionNormalize`` + ``HWC_to_CHW``: float64 arithmetic, float32 result."""
+    mean = np.asarray(IMAGENET_MEAN)
+    std = np.asarray(IMAGENET_STD)
+    return np.ascontiguousarray(((img / 255. - mean) / std).astype(np.float32).transpose(2, 0, 1))
+
+
+def flip_pair(img, scale):
+    """``[img, hflip(img)]`` at one scale, ``[2, 3, h, w]`` float32."""
+    x = torch.from_numpy(normalize(img if scale == 1 else rescale(img, scale)))
+    return torch.stack([x, x.flip(-1)])
+
+
+def merge_scales(maps, size):
+    """Sum the per-scale maps ``[K, h_s, w_s]`` at stride 4 and at full size; normalise.
+
+    Returns ``(cam [K, ceil(H/4), ceil(W/4)], high_res [K, H, W])`` on the CPU.
+    """
+    maps = [m.detach().float().cpu() for m in maps]
+    cam = torch.sum(torch.stack([
+        F.interpolate(m[None], strided_size(size, 4), mode='bilinear', align_corners=False)[0]
+        for m in maps]), 0)
+    high_res = torch.sum(torch.stack([
+        F.interpolate(m[:, None], strided_up_size(size, 16), mode='bilinear', align_corners=False)
+        for m in maps]), 0)[:, 0, :size[0], :size[1]]
+    cam /= F.adaptive_max_pool2d(cam, (1, 1)) + 1e-5
+    high_res /= F.adaptive_max_pool2d(high_res, (1, 1)) + 1e-5
+    return cam, high_res
+
+
+def multi_scale_maps(img, scales, fn, device='cpu'):
+    """Run ``fn(pair, scale)`` for every scale in the given order and merge (IRN MSF).
+
+    Args:
+        img: RGB uint8 ``[H, W, 3]``.
+        scales: scales in processing order (the summation order of the merge).
+        fn: per-scale function, ``[2, 3, h, w]`` pair on ``device`` → ``[K, h', w']``.
+    """
+    maps = [fn(flip_pair(img, s).to(device), s) for s in scales]
+    return merge_scales(maps, img.shape[:2])
