@@ -150,8 +150,8 @@ def test_seed_directory_from_another_dataset(small_toy, tmp_path):
 
 
 def test_voc_dataset_has_21_classes(small_toy):
-    # the toy set has VOC layout but not VOC class names: XML names are rejected
+    # the toy set has VOC layout but not all VOC class names: 'fish' is rejected
     assert len(VOC12Dataset.METAINFO['classes']) == 21
-    with pytest.raises(DataError, match='unknown class name'):
-        VOC12Dataset(data_root=small_toy, ann_file='ImageSets/Segmentation/train.txt',
+    with pytest.raises(DataError, match="unknown class name 'fish'"):
+        VOC12Dataset(data_root=small_toy, ann_file='ImageSets/Segmentation/train_aug.txt',
                      img_labels_from='Annotations')

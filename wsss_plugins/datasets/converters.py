@@ -10,14 +10,13 @@
 import json
 import os
 import os.path as osp
-import xml.etree.ElementTree as ET
 
 import numpy as np
 from PIL import Image
 
 from ..utils.io import atomic_save_png, atomic_write, progress
 from .class_names import flat_palette
-from .wsss_dataset import DataError, read_split
+from .wsss_dataset import DataError, read_split, read_voc_xml
 
 
 def sbd_to_voc_aug(voc_root, sbd_root, nproc=1):
@@ -123,28 +122,17 @@ def voc_xml_to_coco(voc_root, split_file, class_names, out_file):
     images, annotations = [], []
     for image_id, name in enumerate(progress(names, desc='VOC XML → COCO'), 1):
         path = osp.join(voc_root, 'Annotations', f'{name}.xml')
-        if not osp.isfile(path):
-            raise DataError(f'annotation XML not found: {path}')
-        try:
-            root = ET.parse(path).getroot()
-        except ET.ParseError as e:
-            raise DataError(f'{path}: unreadable XML ({e})') from e
-        size = root.find('size')
-        images.append(dict(id=image_id, file_name=f'{name}.jpg',
-                           width=int(size.findtext('width')),
-                           height=int(size.findtext('height'))))
-        for obj in root.iter('object'):
-            cls_name = obj.findtext('name', '').strip()
-            if cls_name not in class_names:
-                raise DataError(f'{path}: unknown class name {cls_name!r}')
-            box = obj.find('bndbox')
-            x1, y1, x2, y2 = (float(box.findtext(k)) for k in ('xmin', 'ymin', 'xmax', 'ymax'))
+        (width, height), objects = read_voc_xml(path, class_names)
+        images.append(dict(id=image_id, file_name=f'{name}.jpg', width=width, height=height))
+        for obj in objects:
+            if obj['bbox'] is None:
+                raise DataError(f'{path}: object {obj["name"]!r} has no bndbox')
+            x1, y1, x2, y2 = obj['bbox']
             w, h = x2 - x1 + 1, y2 - y1 + 1  # VOC boxes are 1-based, inclusive
             annotations.append(dict(
                 id=len(annotations) + 1, image_id=image_id,
-                category_id=class_names.index(cls_name) + 1,
-                bbox=[x1 - 1, y1 - 1, w, h], area=w * h,
-                iscrowd=int(obj.findtext('difficult', '0').strip() == '1')))
+                category_id=obj['class_index'] + 1, bbox=[x1 - 1, y1 - 1, w, h],
+                area=w * h, iscrowd=int(obj['difficult'])))
     coco = dict(images=images, annotations=annotations,
                 categories=[dict(id=i, name=n) for i, n in enumerate(class_names, 1)])
     with atomic_write(out_file, 'w') as f:

@@ -57,6 +57,33 @@ def check_label_values(label, num_classes, path):
                         '(255 = ignore)')
 
 
+def read_voc_xml(path, class_names):
+    """Objects of a VOC annotation XML: ``(size (w, h), [dict(name, class_index,
+    bbox (1-based inclusive xmin, ymin, xmax, ymax), difficult)])``; an unknown class
+    name is an error naming the file."""
+    if not osp.isfile(path):
+        raise DataError(f'annotation XML not found: {path}')
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        raise DataError(f'{path}: unreadable XML ({e})') from e
+    class_names = list(class_names)
+    objects = []
+    for obj in root.iter('object'):
+        name = obj.findtext('name', '').strip()
+        if name not in class_names:
+            raise DataError(f'{path}: unknown class name {name!r} '
+                            f'(known: {", ".join(c for c in class_names if c != "background")})')
+        box = obj.find('bndbox')
+        bbox = tuple(float(box.findtext(k)) for k in ('xmin', 'ymin', 'xmax', 'ymax')) \
+            if box is not None else None
+        objects.append(dict(name=name, class_index=class_names.index(name), bbox=bbox,
+                            difficult=obj.findtext('difficult', '0').strip() == '1'))
+    size = root.find('size')
+    wh = (int(size.findtext('width')), int(size.findtext('height'))) if size is not None else None
+    return wh, objects
+
+
 class WSSSDataset(BaseSegDataset):
     """``BaseSegDataset`` + ``img_labels`` (float32 multi-hot over the foreground classes).
 
@@ -184,22 +211,8 @@ class WSSSDataset(BaseSegDataset):
         return [int(v) for v in values if 0 < v < self.num_classes]
 
     def _classes_from_xml(self, source_dir, name):
-        path = osp.join(source_dir, name + '.xml')
-        if not osp.isfile(path):
-            raise DataError(f'annotation XML not found: {path}')
-        try:
-            root = ET.parse(path).getroot()
-        except ET.ParseError as e:
-            raise DataError(f'{path}: unreadable XML ({e})') from e
-        classes = list(self.metainfo['classes'])
-        found = set()
-        for obj in root.iter('object'):
-            cls_name = obj.findtext('name', '').strip()
-            if cls_name not in classes:
-                raise DataError(f'{path}: unknown class name {cls_name!r} '
-                                f'(known: {", ".join(classes[1:])})')
-            found.add(classes.index(cls_name))
-        return sorted(found)
+        _, objects = read_voc_xml(osp.join(source_dir, name + '.xml'), self.metainfo['classes'])
+        return sorted({obj['class_index'] for obj in objects if obj['class_index'] > 0})
 
 
 @DATASETS.register_module()
