@@ -9,7 +9,7 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 
 import pytest  # noqa: E402
 
-pytest_plugins = ['fixtures_cam', 'fixtures_refine', 'fixtures_deeplab']
+pytest_plugins = ['fixtures_cam', 'fixtures_refine', 'fixtures_amn', 'fixtures_deeplab']
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 

@@ -73,6 +73,8 @@ def main():
 
     gen_cfg = copy.deepcopy(cfg.get('seed_generators', {}).get(args.method, {}))
     gen_cfg = dict(gen_cfg, type=gen_cfg.get('type', method_names()[args.method]))
+    if args.data_root and 'data_root' in gen_cfg:  # e.g. AMN's relative ir_label_dir
+        gen_cfg['data_root'] = args.data_root
     if args.mode is not None:
         gen_cfg['mode'] = args.mode
     generator = build_seed_generator(gen_cfg, model)

@@ -1,14 +1,14 @@
 """End to end on the toy set: configs/cam/cam_toy.py trained by the Runner (fixture) →
 tools/make_seeds.py --method cam → tools/eval_seeds.py.
 
-The toy objects are a class-specific ~7 px head on a large body shared by all classes, so
-a CAM that finds the head still misses most of the object: seed mIoU is low by design
-(all-background scores 17.8 on toy train, a perfect head detector ~30). The measured
-numbers, floors set with margin below them:
-* best-threshold seed mIoU: measured 25.4 (this fixture) and 21.7 (tools/train.py with 2
-  data workers, other augmentation draws); chance 17.8 -> floor 19.0;
-* pointing accuracy (the peak of each GT class's map lies on that class): measured 39.7%
-  (both runs); chance = the mean area fraction of the class, 7.0% -> floor 20%.
+The toy objects are a class-specific small head on a large body, so a CAM that finds the
+head still misses most of the object: seed mIoU is low by design (all-background scores
+17.8 on toy train, a uniformly random class per pixel ~5). The measured numbers (toy train,
+30 images), floors set with margin below them:
+* best-threshold seed mIoU: measured 26.1 (tools/run_pipeline.py, cam_irn_toy) and
+  25-26 in this fixture; all-background 17.8 -> floor 21.0;
+* pointing accuracy (the peak of each GT class's map lies on that class): measured 44%
+  (20 of 45 maps); chance = the mean area fraction of the class, ~7% -> floor 20%.
 """
 import json
 import os
@@ -20,7 +20,7 @@ import numpy as np
 
 from wsss_plugins.seeds.io import load_seed
 
-MIOU_FLOOR = 0.19
+MIOU_FLOOR = 0.21
 POINTING_FLOOR = 0.20
 
 
@@ -35,7 +35,7 @@ def eval_cli(repo_root, seed_dir, toy_root, out, *extra):
 def test_toy_cam_seed_miou_floor(toy_cam_seeds, toy_root, repo_root, tmp_path):
     report = eval_cli(repo_root, toy_cam_seeds, toy_root, str(tmp_path / 'cam.json'),
                       '--sweep', '0.05:0.60:0.05')
-    assert report['num_images'] == 100 and len(report['thresholds']) == 12
+    assert report['num_images'] == 30 and len(report['thresholds']) == 12
     assert report['best']['mIoU'] > MIOU_FLOOR, report['mIoU']
     assert osp.getsize(tmp_path / 'cam.png') > 1000
     assert report['keys_differ_from_labels'] == []
@@ -53,4 +53,4 @@ def test_toy_cam_peaks_lie_on_their_class(toy_cam_seeds, toy_root):
         for key, cam in zip(seed['keys'], seed['high_res']):
             hits += gt[np.unravel_index(cam.argmax(), cam.shape)] == key + 1
             total += 1
-    assert total > 100 and hits / total > POINTING_FLOOR, (hits, total)
+    assert total > 30 and hits / total > POINTING_FLOOR, (hits, total)

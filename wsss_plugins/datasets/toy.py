@@ -3,9 +3,10 @@
 Every object is a large plain *body* (an ellipse) with a small discriminative
 *head* (a disc whose colour and stripe pattern identify the class).  Body colours
 come from a palette shared by all classes, with a class-preferred shade drawn
-more often, so the body is weak evidence and the head strong evidence: CAM seeds
-peak on the head and fade over the body — the under-coverage that WSSS methods
-(AdvCAM, AMN, IRN) are built to fix.  Images hold 1–3 instances of 1–2 co-occurring classes on
+more often, and some objects show no head (turned away), so the body is weak
+evidence a classifier still needs and the head strong evidence: CAM seeds peak on
+the head and fade over the body — the under-coverage that WSSS methods (AdvCAM,
+AMN, IRN) are built to fix.  Images hold 1–3 instances of 1–2 co-occurring classes on
 textured backgrounds, ~128 px, so a whole pipeline trains on 2 CPU cores.
 
 Layout written (``root`` = e.g. ``data/toy_voc``)::
@@ -37,7 +38,8 @@ HEADS = {
 }
 BODY_COLOURS = np.array([(150, 120, 95), (120, 110, 100), (170, 150, 120), (105, 95, 80),
                          (140, 135, 125)], dtype=np.float32)
-BODY_CLASS_SHADE_PROB = 0.5  # class c's body takes shade c this often, else a random shade
+BODY_CLASS_SHADE_PROB = 0.7  # class c's body takes shade c this often, else a random shade
+HIDDEN_HEAD_PROB = 0.3  # objects whose head is not visible: only the body shows the class
 # COCO-format category ids: deliberately non-contiguous, like COCO's 1..90.
 TOY_COCO_CATEGORY_IDS = {'cat': 3, 'dog': 5, 'bird': 7, 'fish': 9}
 SPLITS = {'train_aug': 300, 'val': 60}
@@ -112,6 +114,8 @@ def render_sample(index, seed=0):
         img[body] = BODY_COLOURS[shade] + rng.normal(0, 6, (body.sum(), 3))
         stripes = _stripes(h, w, pattern, int(rng.integers(2, 4)))
         head_px = np.array(colour, np.float32) * np.where(stripes, 1.0, 0.55)[..., None]
+        if rng.random() < HIDDEN_HEAD_PROB:
+            head = np.zeros_like(head)
         img[head] = head_px[head] + rng.normal(0, 6, (head.sum(), 3))
         obj = body | head
         cls_map[obj] = c + 1

@@ -52,9 +52,11 @@ class PipelineRunner:
 
     def __init__(self, cfg, work_dir=None, tools_dir=None, gpus=1, python=None, echo=True):
         self.cfg = cfg
-        self.work_dir = work_dir or cfg.get('work_dir')
-        if not self.work_dir:
+        work_dir = work_dir or cfg.get('work_dir')
+        if not work_dir:
             raise PipelineError('pipeline config sets no work_dir')
+        # Absolute: datasets join relative label directories with their data_root.
+        self.work_dir = osp.abspath(work_dir)
         self.stages = list(cfg.get('stages', []))
         if not self.stages:
             raise PipelineError(f'{cfg.filename}: `stages` is empty')

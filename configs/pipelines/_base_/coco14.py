@@ -8,3 +8,4 @@ deeplab_gt_config = 'configs/deeplabv2/deeplabv2_r101_coco14_gt.py'
 amn_options = []
 irn_options = []
 deeplab_options = []
+advcam_options = []

@@ -7,7 +7,8 @@
 #   work_dir, dataset_config, cam_config, amn_config, irn_config, deeplab_config,
 #   deeplab_gt_config, mask_split (seeds/masks that train the next stage: train_aug),
 #   eval_split (seed/mask evaluation: VOC train 1,464), sweep, and the option lists
-#   irn_options / amn_options / deeplab_options (extra --cfg-options, may be empty).
+#   irn_options / amn_options / deeplab_options (extra --cfg-options, may be empty) and
+#   advcam_options (extra make_seeds arguments).
 stage_cam = dict(name='cam', tool='train', args=['{cam_config}'])
 stage_cam_seeds = dict(
     name='cam_seeds', tool='make_seeds',
@@ -21,7 +22,7 @@ stage_cam_eval = dict(
 stage_advcam_seeds = dict(
     name='advcam_seeds', tool='make_seeds',
     args=['{cam_config}', '{cam.checkpoint}', '--method', 'advcam', '--split',
-          '{advcam_split}', '--out', '{out}'])
+          '{advcam_split}', '--out', '{out}', '{advcam_options}'])
 stage_advcam_eval = dict(
     name='advcam_eval', tool='eval_seeds',
     args=['{advcam_seeds.out}', '--config', '{dataset_config}', '--split', '{eval_split}',

@@ -7,8 +7,11 @@ amn_config = 'configs/amn/amn_toy.py'
 irn_config = 'configs/irn/irn_toy.py'
 deeplab_config = 'configs/deeplabv2/deeplabv2_toy_pseudo.py'
 deeplab_gt_config = 'configs/deeplabv2/deeplabv2_toy.py'
-amn_options = []
-# No ImageNet weights at toy size: IRN's frozen backbone is the toy CAM classifier's.
+# No ImageNet weights at toy size: AMN and IRN start from the toy CAM classifier's backbone.
+amn_options = ['load_from={cam.checkpoint}']
 irn_options = ['load_from={cam.checkpoint}',
                'train_dataloader.dataset.ann_file=ImageSets/Segmentation/train_aug.txt']
 deeplab_options = []
+# AdvCAM with T=8 climbing steps (the author's value for other backbones, AdvCAM #7)
+# keeps the CPU demo within minutes; the reference T=27 is the generator default.
+advcam_options = ['--cfg-options', 'seed_generators.advcam.adv_iter=8']

@@ -1,0 +1,45 @@
+# AMN on the synthetic toy set (CPU minutes): ResNet-18 at width 16, crop 128, batch 8, trained
+# on the toy CAM stage's IR labels (train_aug, as VOC). No ImageNet weights exist at this
+# size; the stand-in is the toy CAM classifier's backbone (non-strict load, as irn_toy.py):
+#   python tools/train.py configs/amn/amn_toy.py --cfg-options load_from=CAM.pth \
+#       train_dataloader.dataset.data_prefix.seg_map_path=IR_DIR
+#   python tools/make_seeds.py configs/amn/amn_toy.py AMN.pth --method amn --split train \
+#       --out SEEDS --cfg-options seed_generators.amn.ir_label_dir=IR_DIR
+_base_ = [
+    '../_base_/default_runtime.py', '../_base_/datasets/toy_voc_seg.py',
+    '../_base_/models/amn_r50.py', '../_base_/schedules/amn_5ep.py'
+]
+ir_label_dir = 'ir_label'
+crop_size = (128, 128)
+model = dict(
+    num_fg_classes=4,
+    data_preprocessor=dict(size=crop_size),
+    backbone=dict(depth=18, base_channels=16, stem_channels=16, init_cfg=None),
+    decode_head=dict(in_channels=128, num_classes=5))
+amn_train_pipeline = [
+    dict(type='LoadCheckedImage'),
+    dict(type='LoadCheckedAnnotations'),
+    dict(type='RandomRescale', ratio_range=(0.5, 1.5)),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='PackWSSSInputs'),
+]
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=0,
+    persistent_workers=False,
+    sampler=dict(_delete_=True, type='DefaultSampler', shuffle=True),
+    drop_last=True,
+    dataset=dict(data_prefix=dict(seg_map_path=ir_label_dir), pipeline=amn_train_pipeline))
+val_dataloader = dict(num_workers=0, persistent_workers=False,
+                      dataset=dict(ann_file='ImageSets/Segmentation/train.txt'))
+test_dataloader = val_dataloader
+default_hooks = dict(
+    checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=1, max_keep_ckpts=1),
+    logger=dict(interval=10))
+# Toy schedule: the reference's 5 epochs at lr 1e-4 are ~190 iterations here, too few for
+# the head to leave a uniform softmax; 8 epochs at 10x the learning rate (backbone x0.1).
+optim_wrapper = dict(optimizer=dict(lr=1e-3),
+                     paramwise_cfg=dict(custom_keys={'backbone': dict(lr_mult=0.1)}))
+train_cfg = dict(max_epochs=8, val_interval=8)
+seed_generators = dict(amn=dict(ir_label_dir=ir_label_dir, data_root={{_base_.data_root}}))

@@ -1,0 +1,46 @@
+"""AMN's claim on the toy set (paper Table 1, Fig. 6): after the CAM stage, AMN trained on
+the CAM IR labels gives better seeds than the CAM seeds it was trained from, and its mIoU
+varies less with the background threshold (0.10-0.60)."""
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmengine.config import Config
+
+from wsss_plugins.evaluation.seed_eval import evaluate_seeds
+from wsss_plugins.seeds.io import load_seed, seed_path
+
+THRESHOLDS = [round(0.1 + 0.05 * i, 2) for i in range(11)]  # 0.10 ... 0.60
+
+
+def evaluate(seed_dir, toy_root, repo_root):
+    from wsss_plugins.datasets import build_split_dataset
+    from wsss_plugins.seeds.make import sample_name
+    cfg = Config.fromfile(osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_voc.py'))
+    ds = build_split_dataset(cfg, 'train', seg_map_path='gt', data_root=toy_root)
+    infos = [ds.get_data_info(i) for i in range(len(ds))]
+    samples = [(sample_name(i), i['seg_map_path'], i['img_labels']) for i in infos]
+    return evaluate_seeds(seed_dir, samples, THRESHOLDS, ds.metainfo['classes'])
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    'measured 2026-11-21 with the toy CAM stage of that day: CAM seeds 17.8-24.9 mIoU over '
+    '0.10-0.60, AMN (reference schedule: 5 epochs, Adam 1e-4/5e-6) 5.9-19.6; its head barely '
+    'leaves the uniform softmax (0.2 = 1/5) in 60 iterations, so thresholds < 0.2 collapse. '
+    'Needs a stronger toy CAM stage and/or a toy AMN schedule (see the AMN report).'))
+def test_amn_seeds_beat_cam_and_are_flatter(toy_amn_seeds, toy_cam_seeds, toy_root,
+                                            repo_root):
+    name = sorted(f for f in os.listdir(toy_amn_seeds) if f.endswith('.npy'))[0][:-4]
+    seed = load_seed(seed_path(toy_amn_seeds, name))
+    assert seed['has_bg'] and seed['high_res'].shape[0] == len(seed['keys']) + 1
+    amn = evaluate(toy_amn_seeds, toy_root, repo_root)
+    cam = evaluate(toy_cam_seeds, toy_root, repo_root)
+    amn_miou, cam_miou = np.array(amn['mIoU']), np.array(cam['mIoU'])
+    print('thresholds', THRESHOLDS)
+    print('AMN mIoU', np.round(100 * amn_miou, 1).tolist())
+    print('CAM mIoU', np.round(100 * cam_miou, 1).tolist())
+    # AMN at its fixed threshold 0.25 beats the CAM seeds even at their best threshold.
+    assert amn_miou[THRESHOLDS.index(0.25)] > cam_miou.max()
+    # Flatter curve: smaller spread (max - min) over the thresholds.
+    assert np.ptp(amn_miou) < np.ptp(cam_miou)
