@@ -149,7 +149,7 @@ def _write_overlays(runner, spec, path):
             columns.append((col, key, directory))
     if not columns:
         return False
-    cfg = Config.fromfile(spec['dataset'])
+    cfg = Config.fromfile(runner._resolve(spec['dataset'], '_report', len(runner.names)))
     dataset = build_split_dataset(cfg, spec.get('split', 'train'), seg_map_path='gt',
                                   data_root=spec.get('data_root'))
     palette = np.array(dataset.metainfo['palette'] + [[255, 255, 255]] * 256, np.uint8)[:256]
