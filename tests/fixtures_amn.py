@@ -17,21 +17,13 @@ import pytest
 @pytest.fixture(scope='session')
 def toy_amn_checkpoint(toy_root, repo_root, toy_ir_labels, toy_cam_checkpoint,
                        tmp_path_factory):
-    from mmengine.config import Config
-    from mmengine.runner import Runner
-
-    import wsss_plugins  # noqa: F401
-    work_dir = str(tmp_path_factory.mktemp('amn_toy'))
-    cfg = Config.fromfile(osp.join(repo_root, 'configs', 'amn', 'amn_toy.py'))
-    cfg.work_dir = work_dir
-    cfg.load_from = toy_cam_checkpoint  # the toy stand-in for ImageNet weights
-    cfg.train_dataloader.dataset.data_root = toy_root
-    cfg.train_dataloader.dataset.ann_file = 'ImageSets/Segmentation/train.txt'  # = IR labels
-    cfg.train_dataloader.dataset.data_prefix.seg_map_path = toy_ir_labels
-    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # its seeds are evaluated
-    Runner.from_cfg(cfg).train()
-    with open(osp.join(work_dir, 'last_checkpoint')) as f:
-        return f.read().strip()
+    from conftest import train_toy_model
+    return train_toy_model(
+        'configs/amn/amn_toy.py', str(tmp_path_factory.mktemp('amn_toy')), toy_root,
+        load_from=toy_cam_checkpoint,  # the toy stand-in for ImageNet weights
+        val_cfg=None, val_dataloader=None, val_evaluator=None,  # its seeds are evaluated
+        **{'train_dataloader.dataset.ann_file': 'ImageSets/Segmentation/train.txt',  # = IR labels
+           'train_dataloader.dataset.data_prefix.seg_map_path': toy_ir_labels})
 
 
 @pytest.fixture(scope='session')

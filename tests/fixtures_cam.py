@@ -10,29 +10,13 @@ import subprocess
 import sys
 
 import pytest
-import torch
 
 
 @pytest.fixture(scope='session')
-def toy_cam_checkpoint(toy_root, repo_root, tmp_path_factory):
-    from mmengine.config import Config
-    from mmengine.runner import Runner
-
-    import wsss_plugins  # noqa: F401
-    work_dir = str(tmp_path_factory.mktemp('cam_toy'))
-    cfg = Config.fromfile(osp.join(repo_root, 'configs', 'cam', 'cam_toy.py'))
-    cfg.work_dir = work_dir
-    cfg.train_dataloader.dataset.data_root = toy_root
-    cfg.train_dataloader.num_workers = 0
-    cfg.train_dataloader.persistent_workers = False
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny convolutions: 2 threads on a busy 2-core box run ~7x slower
-    try:
-        Runner.from_cfg(cfg).train()
-    finally:
-        torch.set_num_threads(threads)
-    with open(osp.join(work_dir, 'last_checkpoint')) as f:
-        return f.read().strip()
+def toy_cam_checkpoint(toy_root, tmp_path_factory):
+    from conftest import train_toy_model
+    return train_toy_model('configs/cam/cam_toy.py', str(tmp_path_factory.mktemp('cam_toy')),
+                           toy_root)
 
 
 @pytest.fixture(scope='session')

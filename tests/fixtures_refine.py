@@ -28,21 +28,11 @@ def toy_ir_labels(toy_root, repo_root, toy_cam_seeds, tmp_path_factory):
 @pytest.fixture(scope='session')
 def toy_irn_checkpoint(toy_root, repo_root, toy_ir_labels, toy_cam_checkpoint,
                        tmp_path_factory):
-    from mmengine.config import Config
-    from mmengine.runner import Runner
-
-    import wsss_plugins  # noqa: F401
-    work_dir = str(tmp_path_factory.mktemp('irn_toy'))
-    cfg = Config.fromfile(osp.join(repo_root, 'configs', 'irn', 'irn_toy.py'))
-    cfg.work_dir = work_dir
-    cfg.load_from = toy_cam_checkpoint
-    cfg.train_dataloader.dataset.data_root = toy_root
-    cfg.train_dataloader.dataset.data_prefix.seg_map_path = toy_ir_labels
-    cfg.train_dataloader.num_workers = 0
-    cfg.train_dataloader.persistent_workers = False
-    Runner.from_cfg(cfg).train()
-    with open(osp.join(work_dir, 'last_checkpoint')) as f:
-        return f.read().strip()
+    from conftest import train_toy_model
+    return train_toy_model(
+        'configs/irn/irn_toy.py', str(tmp_path_factory.mktemp('irn_toy')), toy_root,
+        load_from=toy_cam_checkpoint,
+        **{'train_dataloader.dataset.data_prefix.seg_map_path': toy_ir_labels})
 
 
 @pytest.fixture(scope='session')
