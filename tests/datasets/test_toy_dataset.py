@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 from PIL import Image
 
-from wsss_plugins.datasets.toy import TOY_COCO_CATEGORY_IDS, make_toy_dataset, render_sample
+from wsss_plugins.datasets.toy import TOY_COCO_CATEGORY_IDS, render_sample
 
 
 def test_layout_and_split_sizes(toy_root):
@@ -24,7 +24,7 @@ def test_layout_and_split_sizes(toy_root):
     assert 96 <= img.size[1] <= 128 and 112 <= img.size[0] <= 160
 
 
-def test_deterministic(tmp_path):
+def test_deterministic():
     a = render_sample(7, seed=0)
     b = render_sample(7, seed=0)
     c = render_sample(7, seed=1)

@@ -72,10 +72,8 @@ def write_report(cfg, runner):
     stage_rows = ['| stage | tool | status | seconds |', '| --- | --- | --- | ---: |']
     for stage in runner.stages:
         done = runner.done_record(stage['name'])
-        stage_rows.append(f'| {stage["name"]} | {stage["tool"]} | '
-                          f'{"done" if done else "not run"} | '
-                          f'{done["seconds"]:.0f} |' if done else
-                          f'| {stage["name"]} | {stage["tool"]} | not run | – |')
+        status, seconds = ('done', f'{done["seconds"]:.0f}') if done else ('not run', '–')
+        stage_rows.append(f'| {stage["name"]} | {stage["tool"]} | {status} | {seconds} |')
     md += ['## Stages', '', *stage_rows, '']
 
     curves = [(c['label'], _load(runner, c['file'])[1]) for c in spec.get('curves', [])]
