@@ -1,5 +1,5 @@
 """Shared fixtures. Heavier stage fixtures (trained toy models, seeds) live in the
-``fixtures_*.py`` plugins so every test file can reuse one training run."""
+``fixtures_pipeline.py`` (one toy pipeline run shared by every test file)."""
 import os
 import os.path as osp
 
@@ -9,26 +9,9 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 
 import pytest  # noqa: E402
 
-pytest_plugins = ['fixtures_cam', 'fixtures_refine', 'fixtures_amn', 'fixtures_deeplab']
+pytest_plugins = ['fixtures_pipeline']
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-
-
-def train_toy_model(config, work_dir, toy_root, **overrides):
-    """Train a toy config with MMEngine's Runner, as tools/train.py does; returns the
-    last checkpoint. ``overrides`` are dotted config keys (``--cfg-options`` style)."""
-    from mmengine.config import Config
-    from mmengine.runner import Runner
-
-    import wsss_plugins  # noqa: F401
-    cfg = Config.fromfile(osp.join(REPO_ROOT, config))
-    cfg.work_dir = work_dir
-    cfg.merge_from_dict({'train_dataloader.dataset.data_root': toy_root,
-                         'train_dataloader.num_workers': 0,
-                         'train_dataloader.persistent_workers': False, **overrides})
-    Runner.from_cfg(cfg).train()
-    with open(osp.join(work_dir, 'last_checkpoint')) as f:
-        return f.read().strip()
 
 
 @pytest.fixture(scope='session')

@@ -4,6 +4,7 @@
                                                       #   missing), AMN pipeline, CPU
     python tools/run_pipeline.py configs/pipelines/amn_voc.py [--work-dir DIR]
         [--from STAGE] [--until STAGE] [--gpus N] [--list]
+        [--cfg-options skip="['advcam_seeds','advcam_eval']" deeplab_options=...]
 
 Finished stages are skipped (a stage reruns when its command, its config files or
 the stages it reads change); ``--from`` reruns a stage and everything after it.
@@ -13,7 +14,7 @@ import argparse
 import os.path as osp
 import sys
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOY_PIPELINE = osp.join('configs', 'pipelines', 'amn_toy.py')
@@ -31,6 +32,9 @@ def parse_args():
     parser.add_argument('--gpus', type=int, default=1,
                         help='GPUs per training/inference stage (torchrun + MMEngine launcher)')
     parser.add_argument('--list', action='store_true', help='list the stages and exit')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
+                        help='override pipeline variables, e.g. skip=[...] or '
+                             'deeplab_options=[...] (a list spliced into that stage\'s args)')
     return parser.parse_args()
 
 
@@ -43,6 +47,7 @@ def main():
     if args.toy and args.config:
         sys.exit('give either a pipeline config or --toy')
     cfg = Config.fromfile(config)
+    cfg.merge_from_dict(args.cfg_options)
     runner = PipelineRunner(cfg, work_dir=args.work_dir, gpus=args.gpus)
     if args.list:
         for i, stage in enumerate(cfg.stages):

@@ -7,7 +7,7 @@ _base_ = [
     '../_base_/default_runtime.py', '../_base_/datasets/toy_voc_seg.py',
     '../_base_/models/deeplabv2_r101.py', '../_base_/schedules/deeplabv2_30k.py'
 ]
-max_iters = 300
+max_iters = 100
 model = dict(
     data_preprocessor=dict(size={{_base_.crop_size}}),
     backbone=dict(depth=18, base_channels=16, stem_channels=16,

@@ -32,20 +32,25 @@ def test_deterministic():
     assert not np.array_equal(a[0], c[0])
 
 
-def test_objects_have_small_head_and_larger_body():
-    """The head (class colour) is a small part of each object: CAMs will miss the body."""
-    head_fractions, classes_per_image, instances = [], [], []
+def test_class_evidence_is_saturated_and_graded_over_the_object():
+    """Backgrounds are low-saturation; each object is saturated (class evidence) at its head
+    end and neutral at its tail, so a CAM covers part of it. Measured on 40 images:
+    background saturation mean 25 (max 39), object 10th/90th percentile medians 22/103
+    (ratio >= 1.9 on every object)."""
+    background, ratios, classes_per_image, instances = [], [], [], []
     for i in range(40):
         rgb, cls_map, inst_map, objects = render_sample(i)
+        saturation = rgb.max(2).astype(int) - rgb.min(2)
+        background.append(saturation[cls_map == 0].mean())
         classes_per_image.append(len(set(np.unique(cls_map)) - {0}))
         instances.append(len(objects))
         for obj in objects:
-            px = rgb[obj['mask']].astype(int)
-            saturated = (px.max(1) - px.min(1)) > 60  # heads are saturated, bodies neutral
-            head_fractions.append(saturated.mean())
-    assert 0.05 < np.median(head_fractions) < 0.35
+            low, high = np.percentile(saturation[obj['mask']], [10, 90])
+            ratios.append(high / max(low, 1))
+    assert max(background) < 45
+    assert min(ratios) > 1.5 and np.median(ratios) > 3
     assert max(classes_per_image) == 2 and min(classes_per_image) == 1
-    assert max(instances) == 3
+    assert max(instances) == 2 and min(instances) == 1
 
 
 def test_masks_xml_and_coco_json_agree(toy_root):

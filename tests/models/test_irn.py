@@ -81,8 +81,7 @@ def test_downscale_labels_matches_pil_nearest():
     np.testing.assert_array_equal(ours, label[2::4, 2::4])
 
 
-@pytest.fixture
-def toy_irn():
+def build_toy_irn(train_backbone=False):
     from mmengine.registry import init_default_scope
     from mmseg.registry import MODELS
     init_default_scope('mmseg')
@@ -94,11 +93,16 @@ def toy_irn():
                                seg_pad_val=255, size=(64, 64)),
         backbone=dict(type='ResNet', depth=18, base_channels=16, stem_channels=16,
                       strides=(1, 2, 2, 1), dilations=(1, 1, 1, 1), out_indices=(0, 1, 2, 3),
-                      contract_dilation=False, norm_eval=True, frozen_stages=4,
-                      init_cfg=None),
+                      contract_dilation=False, norm_eval=not train_backbone,
+                      frozen_stages=-1 if train_backbone else 4, init_cfg=None),
         in_channels=(16, 16, 32, 64, 128),
         loss=dict(type='AffinityDisplacementLoss', radius=5),
-        test_cfg=dict(pad_size=(64, 64))))
+        test_cfg=dict(pad_size=(64, 64)), train_backbone=train_backbone))
+
+
+@pytest.fixture
+def toy_irn():
+    return build_toy_irn()
 
 
 def _batch(n=2, size=64):
@@ -127,6 +131,19 @@ def test_irn_frozen_backbone_and_shapes(toy_irn):
     assert all(p.grad is None for p in model.backbone.parameters())
     assert model.edge_branch.fuse.weight.grad.abs().sum() > 0
     assert model.displacement_branch.out[-1].weight.grad.abs().sum() > 0
+
+
+def test_irn_train_backbone_flag_trains_the_backbone():
+    """The toy deviation: ``train_backbone=True`` lets the loss reach the backbone."""
+    model = build_toy_irn(train_backbone=True).train()
+    assert model.backbone.training and all(p.requires_grad for p in model.backbone.parameters())
+    inputs, samples = _batch()
+    sum(model(inputs, samples, mode='loss').values()).backward()
+    assert model.backbone.conv1.weight.grad.abs().sum() > 0
+    assert model.backbone.layer4[0].conv1.weight.grad.abs().sum() > 0
+    with torch.no_grad():  # inference still runs without building a graph
+        edge, _ = model.eval()(inputs)
+    assert not edge.requires_grad
 
 
 def test_irn_learns_boundaries(toy_irn):

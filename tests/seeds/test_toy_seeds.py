@@ -1,14 +1,13 @@
-"""End to end on the toy set: configs/cam/cam_toy.py trained by the Runner (fixture) →
-tools/make_seeds.py --method cam → tools/eval_seeds.py.
+"""End to end on the toy set: configs/cam/cam_toy.py trained by tools/train.py →
+tools/make_seeds.py --method cam (the session's toy pipeline run, tests/fixtures_pipeline.py)
+→ tools/eval_seeds.py.
 
-The toy objects are a class-specific small head on a large body, so a CAM that finds the
-head still misses most of the object: seed mIoU is low by design (all-background scores
-17.8 on toy train, a uniformly random class per pixel ~5). The measured numbers (toy train,
-30 images), floors set with margin below them:
-* best-threshold seed mIoU: measured 26.1 (tools/run_pipeline.py, cam_irn_toy) and
-  25-26 in this fixture; all-background 17.8 -> floor 21.0;
-* pointing accuracy (the peak of each GT class's map lies on that class): measured 44%
-  (20 of 45 maps); chance = the mean area fraction of the class, ~7% -> floor 20%.
+The toy CAM covers each object's head and the front of its body, not its tail (by design,
+see wsss_plugins/datasets/toy.py). Measured in `make demo` (toy train, 30 images; floors set
+with margin below):
+* best-threshold seed mIoU 50.4 (threshold 0.15); all-background scores 16.7 -> floor 35;
+* pointing accuracy (the peak of each GT class's map lies on that class): 81% (368 of 455
+  maps, train_aug); chance = the mean area fraction of a class, 11% -> floor 50%.
 """
 import json
 import os
@@ -20,8 +19,8 @@ import numpy as np
 
 from wsss_plugins.seeds.io import load_seed
 
-MIOU_FLOOR = 0.21
-POINTING_FLOOR = 0.20
+MIOU_FLOOR = 0.35
+POINTING_FLOOR = 0.50
 
 
 def eval_cli(repo_root, seed_dir, toy_root, out, *extra):
@@ -39,7 +38,7 @@ def test_toy_cam_seed_miou_floor(toy_cam_seeds, toy_root, repo_root, tmp_path):
     assert report['best']['mIoU'] > MIOU_FLOOR, report['mIoU']
     assert osp.getsize(tmp_path / 'cam.png') > 1000
     assert report['keys_differ_from_labels'] == []
-    name = sorted(os.listdir(toy_cam_seeds))[0]
+    name = sorted(f for f in os.listdir(toy_cam_seeds) if f.endswith('.npy'))[0]
     seed = load_seed(osp.join(toy_cam_seeds, name))
     assert np.allclose(seed['high_res'].max((1, 2)), 1, atol=1e-3)  # per-class max-normalised
 
@@ -47,7 +46,7 @@ def test_toy_cam_seed_miou_floor(toy_cam_seeds, toy_root, repo_root, tmp_path):
 def test_toy_cam_peaks_lie_on_their_class(toy_cam_seeds, toy_root):
     from PIL import Image
     hits, total = 0, 0
-    for name in sorted(os.listdir(toy_cam_seeds)):
+    for name in sorted(f for f in os.listdir(toy_cam_seeds) if f.endswith('.npy')):
         seed = load_seed(osp.join(toy_cam_seeds, name))
         gt = np.asarray(Image.open(osp.join(toy_root, 'SegmentationClass', name[:-4] + '.png')))
         for key, cam in zip(seed['keys'], seed['high_res']):

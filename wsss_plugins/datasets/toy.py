@@ -1,13 +1,16 @@
 """A deterministic synthetic dataset in the exact PASCAL VOC layout.
 
-Every object is a large plain *body* (an ellipse) with a small discriminative
-*head* (a disc whose colour and stripe pattern identify the class).  Body colours
-come from a palette shared by all classes, with a class-preferred shade drawn
-more often, and some objects show no head (turned away), so the body is weak
-evidence a classifier still needs and the head strong evidence: CAM seeds peak on
-the head and fade over the body — the under-coverage that WSSS methods (AdvCAM,
-AMN, IRN) are built to fix.  Images hold 1–3 instances of 1–2 co-occurring classes on
-textured backgrounds, ~128 px, so a whole pipeline trains on 2 CPU cores.
+Every object is a large *body* (an ellipse of a neutral shade shared by all classes)
+with a small *head* (a disc whose saturated colour and stripe pattern identify the
+class).  The body carries the head's tint and stripes too, strongest next to the head
+and fading to nothing towards the tail; 30% of heads are hidden.  Backgrounds are
+low-saturation textures, so saturated colour is object evidence (as in photos it is
+not: colour alone must not solve the task).  A classifier then sees strong evidence on
+the head, graded evidence on the front of the body and none on the tail: CAM seeds
+peak on the head and fade over the body — the under-coverage that WSSS methods
+(AdvCAM, AMN, IRN) are built to fix — while the body/background contrast gives IRN
+boundaries to learn.  Images hold 1–2 objects of 1–2 classes, placed to overlap
+little, ~128 px, so a whole pipeline trains on 2 CPU cores.
 
 Layout written (``root`` = e.g. ``data/toy_voc``)::
 
@@ -29,17 +32,24 @@ from PIL import Image
 
 from .class_names import TOY_CLASSES, flat_palette
 
-# Head colour (RGB) and stripe orientation per foreground class.
+# Head colour (RGB) and stripe pattern per foreground class.
 HEADS = {
     'cat': ((215, 45, 40), 'vertical'),
     'dog': ((40, 170, 60), 'horizontal'),
     'bird': ((45, 80, 225), 'diagonal'),
     'fish': ((230, 195, 35), 'dots'),
 }
+# Neutral body shades shared by all classes: the shade alone never tells the class.
 BODY_COLOURS = np.array([(150, 120, 95), (120, 110, 100), (170, 150, 120), (105, 95, 80),
-                         (140, 135, 125)], dtype=np.float32)
-BODY_CLASS_SHADE_PROB = 0.7  # class c's body takes shade c this often, else a random shade
+                         (140, 135, 125), (95, 105, 120)], dtype=np.float32)
+# Class evidence on the body: the head's colour tint and stripes, strongest next to the head
+# and fading linearly to nothing at BODY_EVIDENCE_REACH body lengths from it.
+BODY_TINT = 0.7  # share of the head colour mixed into the body shade at the head end
+BODY_EVIDENCE_REACH = 0.8
 HIDDEN_HEAD_PROB = 0.3  # objects whose head is not visible: only the body shows the class
+MIN_BODY_CONTRAST = 70.0
+MAX_OVERLAP = 0.1  # share of a new object allowed over earlier ones (best of PLACEMENT_TRIES)
+PLACEMENT_TRIES = 10  # RGB distance between a body shade and the background base
 # COCO-format category ids: deliberately non-contiguous, like COCO's 1..90.
 TOY_COCO_CATEGORY_IDS = {'cat': 3, 'dog': 5, 'bird': 7, 'fish': 9}
 SPLITS = {'train_aug': 300, 'val': 60}
@@ -47,20 +57,21 @@ TRAIN_FRACTION = 10  # train = the first 1/10 of train_aug (VOC: 1,464 of 10,582
 
 
 def _background(rng, h, w):
+    """Smooth waves, noise and soft blobs around a random low-saturation base colour
+    (returned too): saturated colour is object evidence, as in real photos it is not."""
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    base = rng.uniform(60, 200, size=3).astype(np.float32)
+    base = (rng.uniform(50, 210) + rng.uniform(-20, 20, size=3)).astype(np.float32)
     freq = rng.uniform(0.05, 0.3, size=2)
     phase = rng.uniform(0, 2 * np.pi)
-    waves = np.sin(freq[0] * xx + freq[1] * yy + phase)[..., None] * rng.uniform(10, 35)
-    noise = rng.normal(0, 12, size=(h, w, 3))
+    waves = np.sin(freq[0] * xx + freq[1] * yy + phase)[..., None] * rng.uniform(10, 30)
+    noise = rng.normal(0, 10, size=(h, w, 3))
     img = base + waves + noise
-    # A few soft blobs of random tint.
     for _ in range(rng.integers(1, 4)):
         cy, cx = rng.uniform(0, h), rng.uniform(0, w)
         r = rng.uniform(8, 30)
         blob = np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * r * r))[..., None]
-        img += blob * rng.uniform(-50, 50, size=3)
-    return img
+        img += blob * (rng.uniform(-30, 30) + rng.uniform(-10, 10, size=3))
+    return img, base
 
 
 def _ellipse(h, w, cy, cx, ry, rx, angle):
@@ -83,40 +94,58 @@ def _stripes(h, w, kind, period):
 
 
 def _object(rng, h, w):
-    """Body + head geometry of one object (masks)."""
-    rx, ry = rng.uniform(14, 26), rng.uniform(8, 15)
-    cy, cx = rng.uniform(0.2 * h, 0.8 * h), rng.uniform(0.2 * w, 0.8 * w)
+    """Body + head masks of one object and the body's class-evidence strength in [0, 1]."""
+    rx, ry = rng.uniform(20, 36), rng.uniform(12, 19)
+    cy, cx = rng.uniform(0.25 * h, 0.75 * h), rng.uniform(0.25 * w, 0.75 * w)
     angle = rng.uniform(0, np.pi)
     body = _ellipse(h, w, cy, cx, ry, rx, angle)
     side = rng.choice([-1, 1])
-    hr = rng.uniform(5.5, 7.5)
+    hr = rng.uniform(7.0, 9.5)
     hy = cy + side * np.sin(angle) * (rx + hr * 0.4)
     hx = cx + side * np.cos(angle) * (rx + hr * 0.4)
     head = _ellipse(h, w, hy, hx, hr, hr, 0.0)
-    return body, head
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    # Distance along the body axis from the head end, in body lengths.
+    along = ((xx - cx) * np.cos(angle) + (yy - cy) * np.sin(angle)) * side
+    evidence = np.clip(1.0 - (rx - along) / (2 * rx * BODY_EVIDENCE_REACH), 0.0, 1.0)
+    return body, head, evidence
+
+
+def _body_shade(rng, base):
+    """A shared body shade far enough from the background for a visible boundary."""
+    dist = np.linalg.norm(BODY_COLOURS - base, axis=1)
+    far = np.flatnonzero(dist >= MIN_BODY_CONTRAST)
+    return BODY_COLOURS[rng.choice(far) if len(far) else int(dist.argmax())]
 
 
 def render_sample(index, seed=0):
     """Render image ``index``: returns (rgb uint8, class map, instance map, objects)."""
     rng = np.random.default_rng([seed, index])
     h, w = int(rng.integers(96, 129)), int(rng.integers(112, 161))
-    img = _background(rng, h, w)
+    img, base = _background(rng, h, w)
     fg_names = list(HEADS)
     classes = rng.choice(len(fg_names), size=rng.integers(1, 3), replace=False)
-    n_obj = int(rng.integers(max(1, len(classes)), 4))
+    n_obj = int(rng.integers(max(1, len(classes)), 3))
     obj_classes = list(classes) + list(rng.choice(classes, size=n_obj - len(classes)))
     cls_map = np.zeros((h, w), np.uint8)
     inst_map = np.zeros((h, w), np.uint8)
+    occupied = np.zeros((h, w), bool)
     for k, c in enumerate(obj_classes, start=1):
-        body, head = _object(rng, h, w)
+        for _ in range(PLACEMENT_TRIES):  # objects touch or overlap a little, rarely more
+            body, head, evidence = _object(rng, h, w)
+            if (occupied & (body | head)).sum() <= MAX_OVERLAP * (body | head).sum():
+                break
+        occupied |= body | head
         colour, pattern = HEADS[fg_names[c]]
-        shade = c if rng.random() < BODY_CLASS_SHADE_PROB else rng.integers(len(BODY_COLOURS))
-        img[body] = BODY_COLOURS[shade] + rng.normal(0, 6, (body.sum(), 3))
+        colour = np.array(colour, np.float32)
         stripes = _stripes(h, w, pattern, int(rng.integers(2, 4)))
-        head_px = np.array(colour, np.float32) * np.where(stripes, 1.0, 0.55)[..., None]
+        striped = colour * np.where(stripes, 1.0, 0.55)[..., None]
+        tint = (BODY_TINT * evidence)[..., None]
+        body_px = (1 - tint) * _body_shade(rng, base) + tint * striped
+        img[body] = body_px[body] + rng.normal(0, 6, (body.sum(), 3))
         if rng.random() < HIDDEN_HEAD_PROB:
             head = np.zeros_like(head)
-        img[head] = head_px[head] + rng.normal(0, 6, (head.sum(), 3))
+        img[head] = striped[head] + rng.normal(0, 6, (head.sum(), 3))
         obj = body | head
         cls_map[obj] = c + 1
         inst_map[obj] = k

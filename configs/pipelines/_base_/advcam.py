@@ -20,4 +20,7 @@ report = dict(
     per_class=[dict(label='AdvCAM seeds', file='{advcam_eval.out}/report.json',
                     key='best.per_class'),
                dict(label='pseudo masks', file='{pseudo_eval.out}/report.json',
-                    key='per_class')])
+                    key='per_class')],
+    overlays=dict(dataset='{dataset_config}', split='train', num_images=4, columns=[
+        dict(label='AdvCAM seeds', seeds='{advcam_seeds.out}', threshold=0.25),
+        dict(label='pseudo masks', labels='{pseudo.out}')]))

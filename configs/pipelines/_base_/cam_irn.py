@@ -17,4 +17,7 @@ report = dict(
     curves=[dict(label='CAM', file='{cam_eval.out}/report.json')],
     per_class=[dict(label='CAM seeds', file='{cam_eval.out}/report.json', key='best.per_class'),
                dict(label='pseudo masks', file='{pseudo_eval.out}/report.json',
-                    key='per_class')])
+                    key='per_class')],
+    overlays=dict(dataset='{dataset_config}', split='train', num_images=4, columns=[
+        dict(label='CAM seeds', seeds='{cam_seeds.out}', threshold=0.15),
+        dict(label='pseudo masks', labels='{pseudo.out}')]))

@@ -10,8 +10,11 @@ branches over the five levels of a **frozen** ResNet (stem after max-pool at str
   stride 4; with levels 1-2 (64, GN 8; 128, GN 16) → 256 (GN 16) → 2 channels (dy, dx).
 
 IRN detaches every backbone stage, so the backbone is frozen here whatever the
-config says (``requires_grad`` off, always in eval mode).  Upsampling is bilinear,
-``align_corners=False``, followed by a crop to the finer level's size, as in IRN.
+config says (``requires_grad`` off, always in eval mode), unless ``train_backbone``
+is set: a deviation for backbones without ImageNet features (the toy configs), whose
+frozen from-scratch classifier features do not describe background texture.
+Upsampling is bilinear, ``align_corners=False``, followed by a crop to the finer
+level's size, as in IRN.
 
 Not implemented: IRN's ``MeanShift`` on the displacement output and the instance
 pass that uses it (``make_ins_seg_labels``); the semantic random walk only uses
@@ -99,14 +102,18 @@ class IRNet(BaseModel):
         test_cfg: ``pad_size`` — inference pads the image to this size, as IRN's
             ``EdgeDisplacement`` pads to its training crop (GroupNorm statistics then
             match training).
+        train_backbone: train the backbone with the branches (not IRN: it freezes an
+            ImageNet backbone). For from-scratch toy backbones only.
     """
 
     def __init__(self, backbone, in_channels=(64, 256, 512, 1024, 2048),
                  loss=dict(type='AffinityDisplacementLoss', radius=10),
-                 test_cfg=dict(pad_size=(512, 512)), data_preprocessor=None, init_cfg=None):
+                 test_cfg=dict(pad_size=(512, 512)), train_backbone=False,
+                 data_preprocessor=None, init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
-        self.backbone.requires_grad_(False)
+        self.train_backbone = train_backbone
+        self.backbone.requires_grad_(train_backbone)
         self.edge_branch = BoundaryBranch(in_channels)
         self.displacement_branch = DisplacementBranch(in_channels)
         self.loss_module = MODELS.build(loss)
@@ -114,14 +121,15 @@ class IRNet(BaseModel):
 
     def train(self, mode=True):
         super().train(mode)
-        self.backbone.eval()  # IRN: FixedBatchNorm and detached stages
+        if not self.train_backbone:
+            self.backbone.eval()  # IRN: FixedBatchNorm and detached stages
         return self
 
     def extract_feats(self, inputs):
         """(stem, layer1..layer4) features. mmseg's ``ResNet.forward`` does not return the
         stem output that IRN's first branch level uses, so its modules are run here."""
         b = self.backbone
-        with torch.no_grad():
+        with torch.set_grad_enabled(self.train_backbone and torch.is_grad_enabled()):
             x = b.stem(inputs) if b.deep_stem else b.relu(b.norm1(b.conv1(inputs)))
             x = b.maxpool(x)
             feats = [x]

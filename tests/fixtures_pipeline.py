@@ -1,0 +1,85 @@
+"""The toy IRN pipeline, run once per session by ``tools/run_pipeline.py`` exactly as users
+run it; the stage fixtures of later tests are its stage directories, so the CAM → IR labels
+→ IRN → random walk → DeepLab-v2 chain trains once.
+
+``toy_pipeline``       configs/pipelines/cam_irn_toy.py on the session's toy dataset
+                       (``WSSS_TOY_ROOT``). Returns dict(work_dir, seconds, output,
+                       stage(name) -> directory).
+``toy_cam_seeds``      CAM seeds (tools/make_seeds.py --method cam) of ``train_aug``;
+``toy_ir_labels``      their IR labels (IRN 0.30/0.05: IRN's and AMN's training target);
+``toy_pseudo_labels``  random-walk pseudo labels of ``train_aug`` from the CAM seeds, with the
+                       IRN trained on those IR labels;
+``toy_amn_seeds``      the AMN stage on the same run: configs/amn/amn_toy.py trained by
+                       tools/train.py on ``toy_ir_labels`` (backbone from the toy CAM
+                       classifier), then tools/make_seeds.py --method amn on ``train``.
+The toy ``train`` split, where seeds and labels are evaluated, is the first tenth of
+``train_aug``; label directories hold ``report.json`` (mIoU vs GT).
+"""
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+
+import pytest
+
+TOY_PIPELINE = osp.join('configs', 'pipelines', 'cam_irn_toy.py')
+
+
+def run_toy_pipeline(repo_root, toy_root, work_dir, *extra):
+    """tools/run_pipeline.py on the toy IRN pipeline; returns (process, seconds)."""
+    command = [sys.executable, osp.join(repo_root, 'tools', 'run_pipeline.py'), TOY_PIPELINE,
+               '--work-dir', work_dir, *extra]
+    start = time.time()
+    proc = subprocess.run(command, cwd=repo_root, env=dict(os.environ, WSSS_TOY_ROOT=toy_root),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return proc, time.time() - start
+
+
+def last_checkpoint(work_dir):
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        return f.read().strip()
+
+
+@pytest.fixture(scope='session')
+def toy_pipeline(toy_root, repo_root, tmp_path_factory):
+    work_dir = str(tmp_path_factory.mktemp('pipeline_cam_irn_toy'))
+    proc, seconds = run_toy_pipeline(repo_root, toy_root, work_dir)
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    return dict(work_dir=work_dir, seconds=seconds, output=proc.stdout,
+                stage=lambda name: osp.join(work_dir, name))
+
+
+@pytest.fixture(scope='session')
+def toy_cam_seeds(toy_pipeline):
+    return toy_pipeline['stage']('cam_seeds')
+
+
+@pytest.fixture(scope='session')
+def toy_ir_labels(toy_pipeline):
+    return toy_pipeline['stage']('cam_ir')
+
+
+@pytest.fixture(scope='session')
+def toy_pseudo_labels(toy_pipeline):
+    return toy_pipeline['stage']('pseudo')
+
+
+@pytest.fixture(scope='session')
+def toy_amn_seeds(toy_pipeline, toy_root, repo_root, tmp_path_factory):
+    out = tmp_path_factory.mktemp('amn')
+    stage, env = toy_pipeline['stage'], dict(os.environ, WSSS_TOY_ROOT=toy_root)
+    config = osp.join('configs', 'amn', 'amn_toy.py')
+    subprocess.run(
+        [sys.executable, osp.join(repo_root, 'tools', 'train.py'), config,
+         '--work-dir', str(out / 'amn'),
+         '--cfg-options', f'load_from={last_checkpoint(stage("cam"))}',
+         f'train_dataloader.dataset.data_prefix.seg_map_path={stage("cam_ir")}'],
+        check=True, cwd=repo_root, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, osp.join(repo_root, 'tools', 'make_seeds.py'), config,
+         last_checkpoint(str(out / 'amn')), '--method', 'amn', '--split', 'train',
+         '--out', str(out / 'seeds'),
+         '--cfg-options', f'seed_generators.amn.ir_label_dir={stage("cam_ir")}'],
+        check=True, cwd=repo_root, env=env)
+    return str(out / 'seeds')
