@@ -14,7 +14,7 @@ import os.path as osp
 
 import numpy as np
 
-from fixtures_pipeline import run_toy_pipeline
+from fixtures_pipeline import last_checkpoint, run_toy_pipeline
 
 DEEPLAB_PSEUDO_FLOOR = 35.0
 TRAIN_AUG, TRAIN = 300, 30
@@ -32,8 +32,7 @@ def _json(path):
 def test_every_stage_leaves_its_output(toy_pipeline):
     stage = toy_pipeline['stage']
     for name in ('cam', 'irn', 'deeplab'):
-        with open(osp.join(stage(name), 'last_checkpoint')) as f:
-            assert osp.isfile(f.read().strip()), name
+        assert osp.isfile(last_checkpoint(stage(name))), name
     assert _count(stage('cam_seeds'), '.npy') == TRAIN_AUG
     for name in ('cam_ir', 'pseudo'):
         assert _count(stage(name), '.png') == TRAIN_AUG, name

@@ -13,53 +13,35 @@ import os
 import os.path as osp
 
 import numpy as np
-from PIL import Image
+from mmengine.config import Config
 
-from wsss_plugins.evaluation.confusion import ConfusionMatrix
-from wsss_plugins.seeds.io import load_seed, seed_path, seed_to_label
+from wsss_plugins.evaluation.seed_eval import evaluate_seeds
+from wsss_plugins.refine.generate import evaluate_label_dir, split_items
 
 MARGIN = 0.05
+THRESHOLDS = [round(t, 2) for t in np.arange(0.05, 0.55, 0.05)]
 
 
-def _names(toy_root, split='train'):
+def _names(toy_root, split):
     with open(osp.join(toy_root, 'ImageSets', 'Segmentation', f'{split}.txt')) as f:
         return f.read().split()
 
 
-def _gt(toy_root, name):
-    return np.asarray(Image.open(osp.join(toy_root, 'SegmentationClass', name + '.png')))
-
-
-def best_seed_miou(seed_dir, toy_root, thresholds=np.arange(0.05, 0.55, 0.05)):
-    names = _names(toy_root)
-    seeds = [load_seed(seed_path(seed_dir, name)) for name in names]
-    scores = []
-    for thr in thresholds:
-        matrix = ConfusionMatrix(5)
-        for seed, name in zip(seeds, names):
-            matrix.update(seed_to_label(seed, thr), _gt(toy_root, name))
-        scores.append(matrix.metrics()['mIoU'])
-    return max(scores)
-
-
-def label_dir_miou(label_dir, toy_root):
-    matrix = ConfusionMatrix(5)
-    for name in _names(toy_root):
-        label = np.asarray(Image.open(osp.join(label_dir, name + '.png')))
-        assert label.max() <= 4  # no uncertain (255) pixel left
-        matrix.update(label, _gt(toy_root, name))
-    return matrix.metrics()['mIoU']
-
-
-def test_pseudo_labels_beat_seeds(toy_root, toy_cam_seeds, toy_ir_labels, toy_pseudo_labels):
+def test_pseudo_labels_beat_seeds(toy_root, repo_root, toy_cam_seeds, toy_ir_labels,
+                                  toy_pseudo_labels):
     for label_dir in (toy_ir_labels, toy_pseudo_labels):
         assert sorted(f[:-4] for f in os.listdir(label_dir) if f.endswith('.png')) == \
             sorted(_names(toy_root, 'train_aug'))
-    seed = best_seed_miou(toy_cam_seeds, toy_root)
-    pseudo = label_dir_miou(toy_pseudo_labels, toy_root)
+    cfg = Config.fromfile(osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_voc.py'))
+    dataset, items = split_items(cfg, 'train', data_root=toy_root)
+    classes = dataset.metainfo['classes']
+    seeds = evaluate_seeds(toy_cam_seeds, [(i['name'], i['seg_map_path'], i['img_labels'])
+                                           for i in items], THRESHOLDS, classes)
+    pseudo = evaluate_label_dir(items, toy_pseudo_labels, len(classes), classes)
     with open(osp.join(toy_ir_labels, 'report.json')) as f:
         ir = json.load(f)  # train_aug
-    print(f'toy train mIoU: seeds (best threshold) {seed:.3f}, pseudo labels {pseudo:.3f}; '
-          f'IR labels on train_aug: confident accuracy {ir["confident_accuracy"]:.3f}, '
-          f'uncertain {ir["uncertain_fraction"]:.3f}')
-    assert pseudo > seed + MARGIN
+    print(f'toy train mIoU: seeds (best threshold) {seeds["best"]["mIoU"]:.3f}, pseudo labels '
+          f'{pseudo["mIoU"]:.3f}; IR labels on train_aug: confident accuracy '
+          f'{ir["confident_accuracy"]:.3f}, uncertain {ir["uncertain_fraction"]:.3f}')
+    assert len(items) == 30 and pseudo['uncertain_fraction'] == 0
+    assert pseudo['mIoU'] > seeds['best']['mIoU'] + MARGIN
