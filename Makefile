@@ -1,6 +1,8 @@
 # The README's two commands. Each installs the environment first if needed
-# (tools/setup_env.sh: idempotent, wheels cached outside the repo).
-PY := .venv/bin/python
+# (tools/setup_env.sh: idempotent, pins in requirements/constraints.txt, built wheels cached
+# outside the repo). WSSS_VENV chooses another venv (.ci/run uses a fresh one).
+export WSSS_VENV ?= $(CURDIR)/.venv
+PY := $(WSSS_VENV)/bin/python
 export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: setup demo test

@@ -1,4 +1,21 @@
+import os.path as osp
+import re
+
 from setuptools import find_packages, setup
+
+# The stack's pins come from requirements/constraints.txt, the one source of pins
+# (tools/setup_env.sh installs under it; tools/check_env.py verifies it).
+STACK = ['torch', 'mmengine', 'mmcv', 'mmsegmentation', 'mmdet', 'pycocotools', 'pydensecrf2']
+
+
+def pinned(names):
+    path = osp.join(osp.dirname(osp.abspath(__file__)), 'requirements', 'constraints.txt')
+    lines = [line.split('#', 1)[0].strip() for line in open(path)]
+    pins = {}
+    for line in filter(None, lines):
+        pins[re.match(r'[A-Za-z0-9._-]+', line).group().lower()] = line
+    return [pins.get(name, name) for name in names]
+
 
 setup(
     name='wsss_plugins',
@@ -7,9 +24,7 @@ setup(
                 '(CAM, AdvCAM, AMN, IRN, DeepLab-v2)',
     packages=find_packages(include=['wsss_plugins', 'wsss_plugins.*']),
     python_requires='>=3.11',
-    install_requires=[
-        'torch==2.13.0', 'mmengine==0.10.7', 'mmcv==2.1.0',
-        'mmsegmentation==1.2.2', 'mmdet==3.3.0', 'pycocotools', 'pydensecrf2',
+    install_requires=pinned(STACK) + [
         'ftfy', 'regex', 'tqdm', 'matplotlib', 'scipy', 'imageio',
     ],
     extras_require={'tests': ['pytest', 'pytest-timeout']},

@@ -9,7 +9,7 @@ NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
+PYTHON=${PYTHON:-${WSSS_VENV:-$ROOT/.venv}/bin/python}
 
 PYTHONPATH="$ROOT:$PYTHONPATH" \
 "$PYTHON" -m torch.distributed.run \
