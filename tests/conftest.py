@@ -28,6 +28,15 @@ def toy_root(tmp_path_factory):
     return root
 
 
+@pytest.fixture(scope='session')
+def tiny_toy(tmp_path_factory):
+    """A 16 train_aug / 4 val toy dataset for tests that train or launch processes."""
+    from wsss_plugins.datasets.toy import make_toy_dataset
+    root = str(tmp_path_factory.mktemp('tiny_toy'))
+    make_toy_dataset(root, splits=dict(train_aug=16, val=4), progress_bar=False)
+    return root
+
+
 @pytest.fixture(scope='session', autouse=True)
 def _one_thread():
     # Models in tests are tiny: one thread beats two (no sync overhead), and data loader

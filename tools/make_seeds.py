@@ -15,7 +15,6 @@ import copy
 import os
 import sys
 
-import torch
 from mmengine.config import Config, DictAction
 
 import wsss_plugins  # noqa: F401 - registers the seed generators
@@ -48,19 +47,18 @@ def parse_args():
 
 def main():
     args = parse_args()
-    from mmengine.dist import get_dist_info, init_dist
+    from mmengine.dist import get_dist_info
     from mmengine.registry import init_default_scope
     from mmengine.runner import load_checkpoint
 
     from wsss_plugins.datasets import build_split_dataset
+    from wsss_plugins.engine import default_device, init_distributed
     from wsss_plugins.seeds.make import build_seed_generator, generate_seeds
 
     launcher = args.launcher or ('pytorch' if int(os.environ.get('WORLD_SIZE', 1)) > 1 else 'none')
-    if launcher == 'pytorch':
-        init_dist('pytorch', backend='nccl' if torch.cuda.is_available() else 'gloo')
+    init_distributed(launcher)  # gloo without CUDA
     rank, world_size = get_dist_info()
-    device = args.device or (f'cuda:{os.environ.get("LOCAL_RANK", 0)}'
-                             if torch.cuda.is_available() else 'cpu')
+    device = args.device or default_device()
 
     cfg = Config.fromfile(args.config)
     if args.cfg_options:

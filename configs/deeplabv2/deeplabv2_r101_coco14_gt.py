@@ -1,5 +1,5 @@
-# Fully supervised upper bound on COCO 2014 (81 classes): crop 481, batch 20 (one GPU;
-# train_dataloader.batch_size=20/N on N GPUs), otherwise the VOC recipe.
+# Fully supervised upper bound on COCO 2014 (81 classes): crop 481, global batch 20 (split
+# over the processes under torchrun), otherwise the VOC recipe.
 #   python tools/train.py configs/deeplabv2/deeplabv2_r101_coco14_gt.py
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/datasets/coco14_seg.py',
@@ -9,3 +9,4 @@ model = dict(
     data_preprocessor=dict(size={{_base_.crop_size}}),
     decode_head=dict(num_classes={{_base_.num_classes}}))
 default_hooks = dict(checkpoint=dict(interval=5000))
+auto_scale_lr = dict(base_batch_size=20)

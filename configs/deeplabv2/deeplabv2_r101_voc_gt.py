@@ -3,7 +3,7 @@
 #   python tools/train.py configs/deeplabv2/deeplabv2_r101_voc_gt.py
 #   python tools/test.py configs/deeplabv2/deeplabv2_r101_voc_gt.py CKPT [--out PRED_DIR]
 #       [--cfg-options model.test_cfg.crf=True]
-# The batch of 10 is for one GPU; on N GPUs set train_dataloader.batch_size=10/N.
+# Batch 10 is the global batch: on N GPUs (torchrun) each process loads 10/N.
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/datasets/voc12_seg.py',
     '../_base_/models/deeplabv2_r101.py', '../_base_/schedules/deeplabv2_30k.py'

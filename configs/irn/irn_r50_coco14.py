@@ -25,7 +25,7 @@ train_dataloader = dict(
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
-        ann_file='ImageSets/train.txt',
+        ann_file='ImageSets/train2014.txt',
         data_prefix=dict(img_path='train2014', seg_map_path=ir_label_dir),
         pipeline=irn_train_pipeline))
 # No validation/test stage (see schedules/irn_3ep.py); checkpoint once per epoch.

@@ -1,6 +1,7 @@
 # IRN on VOC 2012 train_aug IR labels (tools/make_ir_labels.py output): crop 512, batch 32,
-# 3 epochs, rescale (0.5, 1.5), flip (IRN step/train_irn.py, single GPU as in the reference:
-# multi-GPU IRN training is reported to collapse, methods.md §1).
+# 3 epochs, rescale (0.5, 1.5), flip (IRN step/train_irn.py, one GPU). Under torchrun the
+# batch of 32 is split over the processes and the pair means stay over the global batch, as
+# in one process (multi-GPU runs of the reference are reported to collapse, methods.md §1).
 #   python tools/make_ir_labels.py SEEDS --config configs/irn/irn_r50_voc.py \
 #       --split train_aug --out data/VOCdevkit/VOC2012/ir_label --preset irn
 #   python tools/train.py configs/irn/irn_r50_voc.py

@@ -40,20 +40,28 @@ def test_coco_converter_overlap_priority_and_crowd(tmp_path):
     crowd = np.zeros((20, 20), bool)
     crowd[0, :] = True
     coco = dict(images=[dict(id=1, file_name='a.jpg', height=20, width=20),
-                        dict(id=2, file_name='empty.jpg', height=20, width=20)],
+                        dict(id=2, file_name='empty.jpg', height=20, width=20),
+                        dict(id=3, file_name='b.jpg', height=20, width=20)],
                 categories=[dict(id=90, name='z'), dict(id=1, name='a')],
                 annotations=[dict(id=1, image_id=1, category_id=90, segmentation=rle(small),
                                   area=9, bbox=[5, 5, 3, 3], iscrowd=0),
                              dict(id=2, image_id=1, category_id=1, segmentation=rle(big),
                                   area=256, bbox=[2, 2, 16, 16], iscrowd=0),
                              dict(id=3, image_id=1, category_id=90, segmentation=rle(crowd),
+                                  area=20, bbox=[0, 0, 20, 1], iscrowd=1),
+                             # b: class 2 ('z') only as a crowd region
+                             dict(id=4, image_id=3, category_id=1, segmentation=rle(small),
+                                  area=9, bbox=[5, 5, 3, 3], iscrowd=0),
+                             dict(id=5, image_id=3, category_id=90, segmentation=rle(crowd),
                                   area=20, bbox=[0, 0, 20, 1], iscrowd=1)])
     ann = tmp_path / 'inst.json'
     ann.write_text(json.dumps(coco))
-    for mode, crowd_value in (('class', 2), ('ignore', 255)):
+    for mode, crowd_value, b_labels in (('class', 2, [1, 2]), ('ignore', 255, [1])):
         out = tmp_path / mode
         names = coco_instances_to_semantic(str(ann), str(out), 's', crowd=mode)
-        assert names == ['a']  # the image without annotations is skipped
+        assert names == ['a', 'b']  # the image without annotations is skipped
+        # a class present only as an ignored crowd region is no image label
+        assert json.load(open(out / 'cls_labels_s.json')) == {'a': [1, 2], 'b': b_labels}
         label = np.asarray(Image.open(out / 'SegmentationClass' / 's' / 'a.png'))
         assert label[6, 6] == 2  # id 90 → class 2 (ascending ids), on top of the big object
         assert label[10, 10] == 1

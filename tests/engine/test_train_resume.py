@@ -3,16 +3,7 @@ import os.path as osp
 import subprocess
 import sys
 
-import pytest
 import torch
-
-
-@pytest.fixture(scope='module')
-def tiny_toy(tmp_path_factory):
-    from wsss_plugins.datasets.toy import make_toy_dataset
-    root = str(tmp_path_factory.mktemp('tiny_toy'))
-    make_toy_dataset(root, splits=dict(train_aug=16, val=4), progress_bar=False)
-    return root
 
 
 def _train(repo_root, work_dir, data_root, max_epochs, *extra):

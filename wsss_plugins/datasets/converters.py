@@ -70,7 +70,8 @@ def coco_instances_to_semantic(ann_file, out_root, split, crowd='class', keep_em
     Overlaps: larger objects are painted first, so a smaller object always stays
     visible on top (the order of the widely used coco2voc masks, which paint in
     ascending area and never overwrite). Crowd regions (``iscrowd=1``) are painted
-    as their class (``crowd='class'``, as coco2voc) or as 255 (``crowd='ignore'``).
+    as their class (``crowd='class'``, as coco2voc) or as 255 (``crowd='ignore'``, and then
+    a class present only in crowd regions is not an image-level label).
     Images without annotations are skipped unless ``keep_empty`` (this gives the
     82,081 / 40,137 images of the WSSS COCO-14 splits).
     """
@@ -101,7 +102,9 @@ def coco_instances_to_semantic(ann_file, out_root, split, crowd='class', keep_em
                 label[mask] = cat_to_class[ann['category_id']]
         atomic_save_png(osp.join(seg_dir, f'{name}.png'), label, palette)
         names.append(name)
-        labels[name] = sorted({cat_to_class[a['category_id']] for a in anns})
+        # A class seen only in crowd regions that are ignored is not an image label.
+        labels[name] = sorted({cat_to_class[a['category_id']] for a in anns
+                               if not (a.get('iscrowd', 0) and crowd == 'ignore')})
     os.makedirs(osp.join(out_root, 'ImageSets'), exist_ok=True)
     with atomic_write(osp.join(out_root, 'ImageSets', f'{split}.txt'), 'w') as f:
         f.write('\n'.join(names) + '\n')

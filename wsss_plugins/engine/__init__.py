@@ -1,3 +1,6 @@
-from .launch import adapt_dist_backend, add_runner_args, build_runner, load_runner_config
+from .launch import (add_runner_args, build_runner, default_device, init_distributed,
+                     load_runner_config, split_global_batch)
+from .model_wrappers import CPUDistributedDataParallel
 
-__all__ = ['adapt_dist_backend', 'add_runner_args', 'build_runner', 'load_runner_config']
+__all__ = ['add_runner_args', 'build_runner', 'default_device', 'init_distributed',
+           'load_runner_config', 'split_global_batch', 'CPUDistributedDataParallel']

@@ -1,4 +1,12 @@
-"""What the CLI tools share when they hand a config to MMEngine's Runner/launcher."""
+"""What the CLI tools share when they hand a config to MMEngine's Runner/launcher.
+
+Multi-process runs keep the single-process recipe (the references train with one process,
+``DataParallel``): ``train_dataloader.batch_size`` in every config is the **global** batch
+(CAM/AMN 16, IRN 32, DeepLab-v2 10), and under a launcher with N processes each process
+loads batch/N, so the LR, the poly schedule's length (iterations per epoch) and the loss
+normalisation stay those of the reference. ``auto_scale_lr.base_batch_size`` records the
+reference batch; enabling it scales the LR by (global batch / reference batch).
+"""
 import os
 import os.path as osp
 
@@ -18,7 +26,11 @@ def add_runner_args(parser):
 
 
 def load_runner_config(args):
-    """Config with CLI overrides; work_dir priority: CLI > config > ./work_dirs/<stem>."""
+    """Config with CLI overrides; work_dir priority: CLI > config > ./work_dirs/<stem>.
+
+    Under a launcher this also starts the process group (gloo without CUDA) and turns the
+    config's global batch into the per-process one (``split_global_batch``).
+    """
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
@@ -28,7 +40,14 @@ def load_runner_config(args):
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    return adapt_dist_backend(cfg)
+    world_size = init_distributed(args.launcher, cfg.get('env_cfg', {}).get('dist_cfg', {}))
+    if world_size > 1:
+        split_global_batch(cfg, world_size, args.config)
+        if not torch.cuda.is_available():
+            cfg.model_wrapper_cfg = dict(type='CPUDistributedDataParallel',
+                                         find_unused_parameters=cfg.get(
+                                             'find_unused_parameters', False))
+    return cfg
 
 
 def build_runner(cfg):
@@ -39,13 +58,52 @@ def build_runner(cfg):
     return Runner.from_cfg(cfg)
 
 
-def adapt_dist_backend(cfg):
-    """Use gloo when a distributed launch has no CUDA (NCCL needs GPUs), so the same
-    config runs under torchrun on CPU machines too."""
-    if cfg.get('launcher', 'none') == 'none' or torch.cuda.is_available():
-        return cfg
-    env_cfg = cfg.setdefault('env_cfg', {})
-    dist_cfg = env_cfg.setdefault('dist_cfg', {})
-    if dist_cfg.get('backend', 'nccl') == 'nccl':
-        dist_cfg['backend'] = 'gloo'
-    return cfg
+def init_distributed(launcher, dist_cfg=None):
+    """Start the process group of ``launcher`` (if any); returns the world size.
+
+    With CUDA this is MMEngine's ``init_dist`` (the config's backend, NCCL by default).
+    Without CUDA, MMEngine's ``init_dist`` fails in every rank (it calls
+    ``torch.cuda.set_device`` unconditionally), so the group is started here with gloo from
+    torchrun's environment; the Runner then sees an initialised group and skips its own.
+    """
+    import torch.distributed as dist
+    if launcher in (None, 'none'):
+        return 1
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_world_size()
+    dist_cfg = dict(dist_cfg or {})
+    if torch.cuda.is_available():
+        from mmengine.dist import init_dist
+        init_dist(launcher, **dist_cfg)
+    elif launcher == 'pytorch':
+        dist_cfg.pop('backend', None)
+        dist.init_process_group(backend='gloo', **dist_cfg)
+    else:
+        raise RuntimeError(f'--launcher {launcher} without CUDA is not supported; on CPU '
+                           'machines start the processes with torchrun (--launcher pytorch)')
+    return dist.get_world_size()
+
+
+def split_global_batch(cfg, world_size, config_name='the config'):
+    """``train_dataloader.batch_size`` (the global batch) → the per-process batch."""
+    loader = cfg.get('train_dataloader') or {}
+    batch = loader.get('batch_size')
+    if batch is None:
+        return
+    if batch % world_size:
+        raise ValueError(
+            f'{config_name}: train_dataloader.batch_size={batch} is the global batch (the '
+            f'reference recipe) and does not split over {world_size} processes; choose a '
+            f'process count that divides it, or set the global batch with --cfg-options '
+            f'train_dataloader.batch_size=N (and auto_scale_lr.enable=True to scale the LR)')
+    loader['batch_size'] = batch // world_size
+    cfg.setdefault('auto_scale_lr', dict(enable=False, base_batch_size=batch))
+    # MMEngine's auto_scale_lr compares the reference batch with world × per-process batch,
+    # which is again the global batch: the LR changes only when the global batch does.
+
+
+def default_device():
+    """``cuda:LOCAL_RANK`` when CUDA is available (one GPU per torchrun process), else cpu."""
+    if torch.cuda.is_available():
+        return f'cuda:{os.environ.get("LOCAL_RANK", 0)}'
+    return 'cpu'

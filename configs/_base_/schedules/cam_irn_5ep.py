@@ -27,3 +27,6 @@ test_dataloader = None
 test_evaluator = None
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=1, max_keep_ckpts=1))
+# The reference batch (IRN's CAM classifier, one process). train_dataloader.batch_size is
+# the global batch: under torchrun each of N processes loads batch/N (engine/launch.py).
+auto_scale_lr = dict(enable=False, base_batch_size=16)

@@ -17,3 +17,6 @@ param_scheduler = [
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=30000, val_interval=30000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
+# The reference batch (deeplab-pytorch, one process). train_dataloader.batch_size is the global
+# batch: under torchrun each of N processes loads batch/N (engine/launch.py).
+auto_scale_lr = dict(enable=False, base_batch_size=10)

@@ -16,3 +16,6 @@ train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=3, val_interval=3)
 # val/test dataloaders and evaluators.
 val_cfg = None
 test_cfg = None
+# The reference batch (IRN, one process). train_dataloader.batch_size is the global
+# batch: under torchrun each of N processes loads batch/N (engine/launch.py).
+auto_scale_lr = dict(enable=False, base_batch_size=32)

@@ -13,13 +13,15 @@ negative when they differ, ignored when either end is uncertain
 * total  = (pos + neg)/2 + (dp_fg + dp_bg)/2
 
 Means are over the whole batch (IRN sums over the batch before dividing), each
-denominator + 1e-5 as in IRN.  The four terms are returned already halved so that
+denominator + 1e-5 as in IRN; under DDP the pair counts are summed over the processes, so
+N processes give the gradient of one process on the same global batch.  The four terms are returned already halved so that
 their sum (what mmengine's ``parse_losses`` optimises) is IRN's total.
 """
 import torch
 import torch.nn as nn
 from mmseg.registry import MODELS
 
+from ...utils.dist import global_denominators
 from .path_index import PathIndex
 
 _EPS = 1e-5
@@ -63,16 +65,22 @@ class AffinityDisplacementLoss(nn.Module):
         bg_pos, fg_pos, neg = (m.to(aff.dtype)
                                for m in affinity_labels(label, index, self.ignore_index))
 
-        pos_term = -torch.log(aff + _EPS)
-        bg_pos_loss = (bg_pos * pos_term).sum() / (bg_pos.sum() + _EPS)
-        fg_pos_loss = (fg_pos * pos_term).sum() / (fg_pos.sum() + _EPS)
-        pos_loss = bg_pos_loss / 2 + fg_pos_loss / 2
-        neg_loss = (neg * -torch.log(1. + _EPS - aff)).sum() / (neg.sum() + _EPS)
-
         pair_disp = index.to_pair_difference(displacement)  # δ_i − δ_j: [B, 2, D, P]
         target = index.offsets_tensor(displacement.device, displacement.dtype)
-        dp_fg_loss = ((pair_disp - target).abs() * fg_pos.unsqueeze(1)).sum() / (
-            2 * fg_pos.sum() + _EPS)
-        dp_bg_loss = (pair_disp.abs() * bg_pos.unsqueeze(1)).sum() / (2 * bg_pos.sum() + _EPS)
+        pos_term = -torch.log(aff + _EPS)
+        sums = torch.stack([
+            (bg_pos * pos_term).sum(),
+            (fg_pos * pos_term).sum(),
+            (neg * -torch.log(1. + _EPS - aff)).sum(),
+            ((pair_disp - target).abs() * fg_pos.unsqueeze(1)).sum(),
+            (pair_disp.abs() * bg_pos.unsqueeze(1)).sum()])
+        # Denominators over the global batch (all processes), as IRN's single process.
+        (n_bg, n_fg, n_neg), world = global_denominators(
+            torch.stack([bg_pos.sum(), fg_pos.sum(), neg.sum()]))
+        sums = sums * world
+        pos_loss = sums[0] / (n_bg + _EPS) / 2 + sums[1] / (n_fg + _EPS) / 2
+        neg_loss = sums[2] / (n_neg + _EPS)
+        dp_fg_loss = sums[3] / (2 * n_fg + _EPS)
+        dp_bg_loss = sums[4] / (2 * n_bg + _EPS)
         return dict(loss_aff_pos=pos_loss / 2, loss_aff_neg=neg_loss / 2,
                     loss_dp_fg=dp_fg_loss / 2, loss_dp_bg=dp_bg_loss / 2)
