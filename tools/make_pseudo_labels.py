@@ -15,8 +15,9 @@ import json
 from mmengine.config import Config
 
 from wsss_plugins.engine import default_device
-from wsss_plugins.refine.generate import generate_pseudo_labels, load_irn
+from wsss_plugins.refine.generate import generate_pseudo_labels
 from wsss_plugins.refine.random_walk import RW_METHODS, RW_PRESETS
+from wsss_plugins.utils.checkpoint import load_model
 
 
 def main():
@@ -37,6 +38,8 @@ def main():
     parser.add_argument('--exp-times', type=int, default=8, help='T^(2^exp_times)')
     parser.add_argument('--radius', type=int, default=5)
     parser.add_argument('--method', default='sparse', choices=RW_METHODS)
+    parser.add_argument('--non-strict', action='store_true',
+                        help='load a checkpoint whose keys or shapes do not all fit the model')
     parser.add_argument('--device', default=None, help='default: cuda when available')
     args = parser.parse_args()
 
@@ -46,7 +49,8 @@ def main():
             params[key] = getattr(args, key)
     cfg = Config.fromfile(args.config)
     data_cfg = Config.fromfile(args.data_config) if args.data_config else cfg
-    model = load_irn(cfg, args.checkpoint, args.device or default_device())
+    model = load_model(cfg, args.checkpoint, args.device or default_device(),
+                       strict=not args.non_strict)
     report = generate_pseudo_labels(
         model, data_cfg, args.split, args.seed_dir, args.out, beta=args.beta,
         exp_times=args.exp_times, radius=args.radius, method=args.method,

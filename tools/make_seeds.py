@@ -37,6 +37,8 @@ def parse_args():
     parser.add_argument('--mode', choices=['optimized', 'reference'], default=None,
                         help='generator execution mode (same seeds; default optimized)')
     parser.add_argument('--data-root', help='override the dataset root of the config')
+    parser.add_argument('--non-strict', action='store_true',
+                        help='load a checkpoint whose keys or shapes do not all fit the model')
     parser.add_argument('--device', default=None, help='default: cuda:LOCAL_RANK if available')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. seed_generators.advcam.adv_iter=10')
@@ -48,12 +50,11 @@ def parse_args():
 def main():
     args = parse_args()
     from mmengine.dist import get_dist_info
-    from mmengine.registry import init_default_scope
-    from mmengine.runner import load_checkpoint
 
     from wsss_plugins.datasets import build_split_dataset
     from wsss_plugins.engine import default_device, init_distributed
     from wsss_plugins.seeds.make import build_seed_generator, generate_seeds
+    from wsss_plugins.utils.checkpoint import load_model
 
     launcher = args.launcher or ('pytorch' if int(os.environ.get('WORLD_SIZE', 1)) > 1 else 'none')
     init_distributed(launcher)  # gloo without CUDA
@@ -63,11 +64,7 @@ def main():
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    from mmseg.registry import MODELS
-    model = MODELS.build(cfg.model)
-    load_checkpoint(model, args.checkpoint, map_location='cpu', logger='silent')
-    model.to(device)
+    model = load_model(cfg, args.checkpoint, device, strict=not args.non_strict)
 
     gen_cfg = copy.deepcopy(cfg.get('seed_generators', {}).get(args.method, {}))
     gen_cfg = dict(gen_cfg, type=gen_cfg.get('type', method_names()[args.method]))

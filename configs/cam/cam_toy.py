@@ -20,7 +20,7 @@ train_dataloader = dict(
     dataset=dict(pipeline=[
         dict(type='LoadCheckedImage'),
         dict(type='RandomResize', scale=(160, 160), ratio_range=(0.8, 1.0), keep_ratio=True,
-             interpolation='bicubic'),
+             interpolation='bicubic', backend='pillow'),
         dict(type='RandomCrop', crop_size=(128, 128)),
         dict(type='RandomFlip', prob=0.5),
         dict(type='PackWSSSInputs'),

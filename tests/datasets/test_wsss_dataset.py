@@ -69,8 +69,8 @@ def test_irn_integer_ids_in_list_files(small_toy, tmp_path):
     root = copy_toy(small_toy, tmp_path)
     os.rename(osp.join(root, 'JPEGImages', 'toy_000000.jpg'),
               osp.join(root, 'JPEGImages', '2007_000032.jpg'))
-    shutil.copy(osp.join(root, 'SegmentationClass', 'toy_000000.png'),
-                osp.join(root, 'SegmentationClass', '2007_000032.png'))
+    shutil.copy(osp.join(root, 'Annotations', 'toy_000000.xml'),
+                osp.join(root, 'Annotations', '2007_000032.xml'))
     with open(osp.join(root, 'ids.txt'), 'w') as f:
         f.write('2007000032\n')
     ds = ToyVOCDataset(data_root=root, ann_file='ids.txt')
@@ -104,13 +104,13 @@ def test_label_values_out_of_range(small_toy, tmp_path):
     label[0, 1] = 255
     Image.fromarray(label).save(path)
     with pytest.raises(DataError, match=r'toy_000001\.png: label values \[9\] outside 0\.\.4'):
-        ToyVOCDataset(data_root=root)
+        ToyVOCDataset(data_root=root, img_labels_from='SegmentationClass')
     # the per-sample check catches it in a pseudo-label directory too
     pseudo = osp.join(root, 'pseudo')
     shutil.copytree(osp.join(small_toy, 'SegmentationClass'), pseudo)
     shutil.copy(path, osp.join(pseudo, 'toy_000001.png'))
-    ds = ToyVOCDataset(data_root=root, img_labels_from='Annotations',
-                       data_prefix=dict(seg_map_path='pseudo'), pipeline=PIPELINE)
+    ds = ToyVOCDataset(data_root=root, data_prefix=dict(seg_map_path='pseudo'),
+                       pipeline=PIPELINE)
     with pytest.raises(DataError, match=r'toy_000001\.png: label values \[9\]'):
         ds[1]
 
@@ -155,3 +155,35 @@ def test_voc_dataset_has_21_classes(small_toy):
     with pytest.raises(DataError, match="unknown class name 'fish'"):
         VOC12Dataset(data_root=small_toy, ann_file='ImageSets/Segmentation/train_aug.txt',
                      img_labels_from='Annotations')
+
+
+def test_image_labels_come_from_the_xml_in_every_loader_unless_pngs_are_asked_for(small_toy,
+                                                                                 tmp_path):
+    """VOC layout: Annotations/*.xml (IRN's cls_labels.npy) by default, in the classifier
+    loader, the inference datasets of the tools and the segmentation loaders alike."""
+    from mmengine.config import Config
+    from mmseg.registry import DATASETS
+
+    from wsss_plugins.datasets import build_split_dataset
+    root = copy_toy(small_toy, tmp_path)
+    path = osp.join(root, 'Annotations', 'toy_000000.xml')
+    text = open(path).read()
+    present = ToyVOCDataset(data_root=small_toy).get_data_info(0)['img_labels']
+    absent = next(c for c in ('cat', 'dog', 'bird', 'fish')
+                  if not present[['cat', 'dog', 'bird', 'fish'].index(c)])
+    extra = f'<object><name>{absent}</name><difficult>0</difficult></object></annotation>'
+    open(path, 'w').write(text.replace('</annotation>', extra))
+    expected = present.copy()
+    expected[['cat', 'dog', 'bird', 'fish'].index(absent)] = 1
+
+    configs = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+                       'configs', '_base_', 'datasets')
+    cls_cfg = Config.fromfile(osp.join(configs, 'toy_voc_cls.py'))
+    seg_cfg = Config.fromfile(osp.join(configs, 'toy_voc_seg.py'))
+    loaders = [cls_cfg.train_dataloader.dataset, seg_cfg.train_dataloader.dataset]
+    datasets = [DATASETS.build(dict(ds, data_root=root)) for ds in loaders]
+    datasets.append(build_split_dataset(cls_cfg, 'train_aug', data_root=root))
+    for ds in datasets:
+        np.testing.assert_array_equal(ds.get_data_info(0)['img_labels'], expected)
+    from_png = ToyVOCDataset(data_root=root, img_labels_from='SegmentationClass')
+    np.testing.assert_array_equal(from_png.get_data_info(0)['img_labels'], present)

@@ -161,3 +161,104 @@ def test_rebuilds_from_stage_keys_and_rejects_other_files(official):
     assert all(torch.equal(rebuilt[k], full[k]) for k in full)
     with pytest.raises(KeyError, match='classifier.weight'):
         convert({'conv1.weight': torch.zeros(1)})
+
+
+def _unit(cin, cout, groups, up=None):
+    layers = [nn.Conv2d(cin, cout, 1, bias=False), nn.GroupNorm(groups, cout)]
+    if up:
+        layers.append(nn.Upsample(scale_factor=up, mode='bilinear', align_corners=False))
+    return nn.Sequential(*layers, nn.ReLU(inplace=True))
+
+
+class MeanShift(nn.BatchNorm2d):
+    def __init__(self):
+        super().__init__(2, affine=False)
+
+
+class IRNBoundaryNet(nn.Module):
+    """IRN net/resnet50_irn.py (AffinityDisplacementLoss as saved in res50_irn.pth): the
+    backbone under three names, both branches under two, the training path indices."""
+
+    def __init__(self):
+        super().__init__()
+        self.resnet50 = r = IRNResNet50()
+        self.stage1 = nn.Sequential(r.conv1, r.bn1, r.relu, r.maxpool)
+        self.stage2, self.stage3 = nn.Sequential(r.layer1), nn.Sequential(r.layer2)
+        self.stage4, self.stage5 = nn.Sequential(r.layer3), nn.Sequential(r.layer4)
+        self.fc_edge1, self.fc_edge2 = _unit(64, 32, 4), _unit(256, 32, 4)
+        self.fc_edge3, self.fc_edge4 = _unit(512, 32, 4, 2), _unit(1024, 32, 4, 4)
+        self.fc_edge5, self.fc_edge6 = _unit(2048, 32, 4, 4), nn.Conv2d(160, 1, 1, bias=True)
+        self.fc_dp1, self.fc_dp2, self.fc_dp3 = _unit(64, 64, 8), _unit(256, 128, 16), \
+            _unit(512, 256, 16)
+        self.fc_dp4, self.fc_dp5 = _unit(1024, 256, 16, 2), _unit(2048, 256, 16, 2)
+        self.fc_dp6 = _unit(768, 256, 16, 2)
+        self.fc_dp7 = nn.Sequential(nn.Conv2d(448, 256, 1, bias=False), nn.GroupNorm(16, 256),
+                                    nn.ReLU(inplace=True), nn.Conv2d(256, 2, 1, bias=False),
+                                    MeanShift())
+        self.backbone = nn.ModuleList([self.stage1, self.stage2, self.stage3, self.stage4,
+                                       self.stage5])
+        self.edge_layers = nn.ModuleList([getattr(self, f'fc_edge{i}') for i in range(1, 7)])
+        self.dp_layers = nn.ModuleList([getattr(self, f'fc_dp{i}') for i in range(1, 8)])
+        self.path_indices0 = nn.Parameter(torch.zeros(3, 4, dtype=torch.long),
+                                          requires_grad=False)
+        self.ind_from = nn.Parameter(torch.zeros(1, 5, dtype=torch.long), requires_grad=False)
+
+    def forward(self, x):
+        x1 = self.stage1(x)
+        x2 = self.stage2(x1)
+        x3 = self.stage3(x2)
+        x4 = self.stage4(x3)
+        x5 = self.stage5(x4)
+        e2 = self.fc_edge2(x2)
+        crop = (lambda t, ref: t[..., :ref.size(2), :ref.size(3)])
+        edge = self.fc_edge6(torch.cat([self.fc_edge1(x1), e2, crop(self.fc_edge3(x3), e2),
+                                        crop(self.fc_edge4(x4), e2),
+                                        crop(self.fc_edge5(x5), e2)], 1))
+        dp2, dp3 = self.fc_dp2(x2), self.fc_dp3(x3)
+        up = crop(self.fc_dp6(torch.cat([dp3, crop(self.fc_dp4(x4), dp3),
+                                         crop(self.fc_dp5(x5), dp3)], 1)), dp2)
+        dp = self.fc_dp7[:4](torch.cat([self.fc_dp1(x1), dp2, up], 1))  # training: no shift
+        return edge, dp
+
+
+def test_converted_irn_checkpoint_loads_strictly_and_reproduces_edges(tmp_path, repo_root):
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+
+    from wsss_plugins.utils.checkpoint import load_weights
+    torch.manual_seed(0)
+    official = IRNBoundaryNet().eval()
+    with torch.no_grad():
+        for m in official.modules():
+            if isinstance(m, nn.GroupNorm):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.1, 0.1)
+    src, dst = str(tmp_path / 'res50_irn.pth'), str(tmp_path / 'irn_converted.pth')
+    torch.save(official.state_dict(), src)
+    load_tool(repo_root).convert_file('irn', src, dst)
+
+    init_default_scope('mmseg')
+    model = MODELS.build(dict(
+        type='IRNet', backbone=dict(type='ResNet', depth=50, strides=(1, 2, 2, 1),
+                                    out_indices=(0, 1, 2, 3), contract_dilation=False,
+                                    norm_eval=True, frozen_stages=4)))
+    report = load_weights(model, dst, strict=True)  # every key of IRNet, nothing else
+    assert report == dict(missing=[], unexpected=[], mismatched=[])
+    model.eval()
+    x = torch.randn(1, 3, 64, 80)
+    with torch.no_grad():
+        ref_edge, ref_dp = official(x)
+        edge, dp = model(x)
+    assert edge.shape == ref_edge.shape == (1, 1, 16, 20)
+    assert torch.allclose(edge, ref_edge, rtol=1e-4, atol=1e-5)
+    assert torch.allclose(dp, ref_dp, rtol=1e-4, atol=1e-5)
+
+    from wsss_plugins.registry import CHECKPOINT_CONVERTERS
+    convert = CHECKPOINT_CONVERTERS.get('irn')
+    stages_only = {k: v for k, v in official.state_dict().items()
+                   if not k.startswith(('resnet50.', 'backbone.'))}
+    full = torch.load(dst)['state_dict']
+    rebuilt = convert(stages_only)
+    assert rebuilt.keys() == full.keys() and all(torch.equal(rebuilt[k], full[k]) for k in full)
+    with pytest.raises(KeyError, match='fc_edge6.weight'):
+        convert(official.resnet50.state_dict())

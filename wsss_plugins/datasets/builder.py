@@ -33,7 +33,7 @@ def build_split_dataset(cfg, split, seg_map_path=None, pipeline=None, data_root=
     ds_cfg['ann_file'] = spec['ann_file']
     ds_cfg['data_prefix'] = dict(img_path=spec.get('img_path', 'JPEGImages'),
                                  seg_map_path=seg_map_path)
-    ds_cfg['img_labels_from'] = spec.get('img_labels_from', ds_cfg.get('img_labels_from')) \
-        or spec['gt_seg_map_path']
+    if 'img_labels_from' in spec:  # else the dataset's own (VOC layout: Annotations)
+        ds_cfg['img_labels_from'] = spec['img_labels_from']
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     return DATASETS.build(ds_cfg)

@@ -64,20 +64,26 @@ class LoadCheckedAnnotations(LoadAnnotations):
 
 @TRANSFORMS.register_module()
 class RandomRescale(BaseTransform):
-    """Rescale by a factor drawn uniformly from ``ratio_range`` (IRN/AMN ``random_scale``:
-    bicubic for the image, nearest for label maps)."""
+    """Rescale by a factor drawn uniformly from ``ratio_range`` (IRN/AMN ``random_scale``).
 
-    def __init__(self, ratio_range=(0.5, 1.5), interpolation='bicubic'):
+    The IRN family resizes with Pillow (``imutils.pil_rescale``: bicubic for the image,
+    nearest for label maps), hence ``backend='pillow'``; mmcv's default OpenCV backend
+    has no antialiasing and samples nearest labels at the top-left of each cell.
+    """
+
+    def __init__(self, ratio_range=(0.5, 1.5), interpolation='bicubic', backend='pillow'):
         self.ratio_range = ratio_range
         self.interpolation = interpolation
+        self.backend = backend
 
     def transform(self, results):
         ratio = float(np.random.uniform(*self.ratio_range))
-        return Resize(scale_factor=ratio, keep_ratio=True,
-                      interpolation=self.interpolation)(results)
+        return Resize(scale_factor=ratio, keep_ratio=True, interpolation=self.interpolation,
+                      backend=self.backend)(results)
 
     def __repr__(self):
-        return f'{type(self).__name__}(ratio_range={self.ratio_range})'
+        return (f'{type(self).__name__}(ratio_range={self.ratio_range}, '
+                f'interpolation={self.interpolation!r}, backend={self.backend!r})')
 
 
 @TRANSFORMS.register_module()

@@ -88,14 +88,16 @@ class WSSSDataset(BaseSegDataset):
     """``BaseSegDataset`` + ``img_labels`` (float32 multi-hot over the foreground classes).
 
     Args:
-        img_labels_from: directory (relative to ``data_root``) of ground-truth label
-            PNGs, ``'Annotations'`` for VOC XML files, or a ``.json`` file
-            ``{name: [class indices]}`` written by the dataset converters.
+        img_labels_from: ``'Annotations'`` (default) for VOC XML files, as the IRN family
+            reads them (``cls_labels.npy`` comes from the XML objects, difficult ones
+            included); a directory (relative to ``data_root``) of ground-truth label PNGs
+            (e.g. ``'SegmentationClassAug'``); or a ``.json`` file ``{name: [class
+            indices]}`` written by the dataset converters (COCO).
         data_prefix: ``img_path`` and ``seg_map_path``; ``seg_map_path=None`` gives
             an image-level dataset (no seg map is loaded).
     """
 
-    def __init__(self, ann_file, data_root='', data_prefix=None, img_labels_from=None,
+    def __init__(self, ann_file, data_root='', data_prefix=None, img_labels_from='Annotations',
                  img_suffix='.jpg', seg_map_suffix='.png', **kwargs):
         self.img_labels_from = img_labels_from
         # mmengine joins every prefix with data_root and accepts strings only.
@@ -225,9 +227,8 @@ class VOC12Dataset(WSSSDataset):
     """
     METAINFO = dict(classes=VOC_CLASSES, palette=voc_palette(len(VOC_CLASSES)))
 
-    def __init__(self, ann_file='ImageSets/Segmentation/train_aug.txt',
-                 img_labels_from='SegmentationClassAug', **kwargs):
-        super().__init__(ann_file=ann_file, img_labels_from=img_labels_from, **kwargs)
+    def __init__(self, ann_file='ImageSets/Segmentation/train_aug.txt', **kwargs):
+        super().__init__(ann_file=ann_file, **kwargs)
 
 
 @DATASETS.register_module()
@@ -246,6 +247,5 @@ class ToyVOCDataset(WSSSDataset):
     METAINFO = dict(classes=TOY_CLASSES, palette=voc_palette(len(TOY_CLASSES)))
 
     def __init__(self, ann_file='ImageSets/Segmentation/train_aug.txt', data_root='data/toy_voc',
-                 img_labels_from='SegmentationClass', **kwargs):
-        super().__init__(ann_file=ann_file, data_root=data_root,
-                         img_labels_from=img_labels_from, **kwargs)
+                 **kwargs):
+        super().__init__(ann_file=ann_file, data_root=data_root, **kwargs)

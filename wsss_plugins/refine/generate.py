@@ -102,20 +102,6 @@ def generate_ir_labels(cfg, split, seed_dir, out_dir, conf_fg, conf_bg, cam_powe
         cam_power=cam_power))
 
 
-def load_irn(config, checkpoint, device='cpu'):
-    """IRNet from its config and an mmengine checkpoint, in eval mode."""
-    from mmengine.config import Config
-    from mmengine.registry import init_default_scope
-    from mmengine.runner import load_checkpoint
-
-    cfg = Config.fromfile(config) if isinstance(config, str) else config
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    from mmseg.registry import MODELS
-    model = MODELS.build(cfg.model)
-    load_checkpoint(model, checkpoint, map_location='cpu')
-    return model.to(device).eval()
-
-
 def generate_pseudo_labels(model, cfg, split, seed_dir, out_dir, bg_threshold=0.25,
                            cam_power=1.0, beta=10, exp_times=8, radius=5, method='sparse',
                            data_root=None):

@@ -6,7 +6,8 @@ crop_size = (481, 481)
 seg_train_pipeline = [
     dict(type='LoadCheckedImage'),
     dict(type='LoadCheckedAnnotations'),
-    dict(type='RandomRescale', ratio_range=(0.5, 2.0)),
+    # deeplab-pytorch resizes with OpenCV: bilinear images, nearest labels.
+    dict(type='RandomRescale', ratio_range=(0.5, 2.0), interpolation='bilinear', backend='cv2'),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackWSSSInputs'),

@@ -5,7 +5,7 @@ crop_size = (128, 128)
 cls_train_pipeline = [
     dict(type='LoadCheckedImage'),
     dict(type='RandomResize', scale=(160, 160), ratio_range=(0.5, 1.0), keep_ratio=True,
-         interpolation='bicubic'),
+         interpolation='bicubic', backend='pillow'),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackWSSSInputs'),
@@ -20,5 +20,4 @@ train_dataloader = dict(
         data_root={{_base_.data_root}},
         ann_file='ImageSets/Segmentation/train_aug.txt',
         data_prefix=dict(img_path='JPEGImages', seg_map_path=None),
-        img_labels_from='SegmentationClass',
         pipeline=cls_train_pipeline))

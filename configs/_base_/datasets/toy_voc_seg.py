@@ -6,7 +6,8 @@ crop_size = (128, 128)
 seg_train_pipeline = [
     dict(type='LoadCheckedImage'),
     dict(type='LoadCheckedAnnotations'),
-    dict(type='RandomRescale', ratio_range=(0.5, 2.0)),
+    # deeplab-pytorch resizes with OpenCV: bilinear images, nearest labels.
+    dict(type='RandomRescale', ratio_range=(0.5, 2.0), interpolation='bilinear', backend='cv2'),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackWSSSInputs'),
@@ -26,7 +27,6 @@ train_dataloader = dict(
         data_root={{_base_.data_root}},
         ann_file='ImageSets/Segmentation/train_aug.txt',
         data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
-        img_labels_from='SegmentationClass',
         pipeline=seg_train_pipeline))
 val_dataloader = dict(
     batch_size=1,
@@ -38,7 +38,6 @@ val_dataloader = dict(
         data_root={{_base_.data_root}},
         ann_file='ImageSets/Segmentation/val.txt',
         data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
-        img_labels_from='SegmentationClass',
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])

@@ -8,5 +8,6 @@ splits = dict(
                    gt_seg_map_path='SegmentationClassAug'),
     val=dict(ann_file='ImageSets/Segmentation/val.txt', gt_seg_map_path='SegmentationClass'))
 infer_pipeline = [dict(type='LoadCheckedImage'), dict(type='PackWSSSInputs')]
-infer_dataset = dict(type=dataset_type, data_root=data_root,
-                     img_labels_from='SegmentationClassAug', pipeline=infer_pipeline)
+# Image-level labels come from Annotations/*.xml (the dataset's default, as IRN's
+# cls_labels.npy); img_labels_from='SegmentationClassAug' derives them from the PNGs.
+infer_dataset = dict(type=dataset_type, data_root=data_root, pipeline=infer_pipeline)
