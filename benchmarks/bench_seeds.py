@@ -53,8 +53,8 @@ def main():
     from mmengine.runner import load_checkpoint
 
     from wsss_plugins.datasets import build_split_dataset
-    from wsss_plugins.seeds.make import build_seed_generator
-    from wsss_plugins.seeds.msf import load_rgb
+    from wsss_plugins.apis.seed_pass import build_seed_generator
+    from wsss_plugins.utils.image import read_rgb
 
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
@@ -68,7 +68,7 @@ def main():
     images = []
     for i in range(min(args.num_images, len(dataset))):
         info = dataset.get_data_info(i)
-        images.append((load_rgb(info['img_path']), np.flatnonzero(info['img_labels'])))
+        images.append((read_rgb(info['img_path']), np.flatnonzero(info['img_labels'])))
     n_classes = sum(len(k) for _, k in images)
     print(f'{len(images)} images ({n_classes} image-class pairs, mean size '
           f'{np.mean([i.shape[0] for i, _ in images]):.0f}x'

@@ -23,7 +23,8 @@ def main():
     parser.add_argument('--data-root', help='override the config data root')
     parser.add_argument('--out', help='JSON report path')
     args = parser.parse_args()
-    from wsss_plugins.refine.generate import evaluate_label_dir, split_items
+    from wsss_plugins.apis.label_passes import split_items
+    from wsss_plugins.evaluation.label_eval import evaluate_label_dir
     from wsss_plugins.utils import atomic_write
 
     if not osp.isdir(args.label_dir):

@@ -42,7 +42,7 @@ def main():
     args = parse_args()
     from wsss_plugins.datasets import build_split_dataset
     from wsss_plugins.evaluation.seed_eval import evaluate_seeds, parse_sweep, plot_curve
-    from wsss_plugins.seeds.make import sample_name
+    from wsss_plugins.apis.seed_pass import sample_name
     from wsss_plugins.utils import atomic_write
 
     cfg_path = args.config or osp.join(DATASET_BASES, f'{args.dataset}.py')

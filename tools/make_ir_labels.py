@@ -13,7 +13,7 @@ import json
 
 from mmengine.config import Config
 
-from wsss_plugins.refine.generate import generate_ir_labels
+from wsss_plugins.apis.label_passes import generate_ir_labels
 from wsss_plugins.refine.ir_label import IR_LABEL_PRESETS
 
 

@@ -15,7 +15,7 @@ import json
 from mmengine.config import Config
 
 from wsss_plugins.engine import default_device
-from wsss_plugins.refine.generate import generate_pseudo_labels
+from wsss_plugins.apis.label_passes import generate_pseudo_labels
 from wsss_plugins.refine.random_walk import RW_METHODS, RW_PRESETS
 from wsss_plugins.utils.checkpoint import load_model
 

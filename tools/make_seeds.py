@@ -53,7 +53,7 @@ def main():
 
     from wsss_plugins.datasets import build_split_dataset
     from wsss_plugins.engine import default_device, init_distributed
-    from wsss_plugins.seeds.make import build_seed_generator, generate_seeds
+    from wsss_plugins.apis.seed_pass import build_seed_generator, generate_seeds
     from wsss_plugins.utils.checkpoint import load_model
 
     launcher = args.launcher or ('pytorch' if int(os.environ.get('WORLD_SIZE', 1)) > 1 else 'none')

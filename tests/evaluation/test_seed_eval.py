@@ -7,7 +7,7 @@ from PIL import Image
 
 from wsss_plugins.evaluation.seed_eval import (SeedDatasetMismatch, evaluate_seeds, parse_sweep,
                                                plot_curve)
-from wsss_plugins.seeds.io import save_seed
+from wsss_plugins.utils.seed_io import save_seed
 
 NAMES = ('background', 'a', 'b')
 

@@ -10,7 +10,7 @@ from PIL import Image
 from wsss_plugins.models.irn.affinity_displacement_loss import (AffinityDisplacementLoss,
                                                                 affinity_labels)
 from wsss_plugins.models.irn.irn import downscale_labels
-from wsss_plugins.models.irn.path_index import PathIndex, search_paths
+from wsss_plugins.utils.path_index import PathIndex, search_paths
 
 
 def test_search_paths_radius2_by_hand():

@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from wsss_plugins.models.losses.pcl_loss import (PCLLoss, resize_labels_nearest,
-                                                 smoothed_targets)
+from wsss_plugins.models.losses.pcl_loss import PCLLoss, smoothed_targets
+from wsss_plugins.utils.image import resize_labels_nearest
 
 LN2 = math.log(2)
 

@@ -3,7 +3,7 @@ deeplab-pytorch's softmax unary, written out here as the references do)."""
 import numpy as np
 import pytest
 
-from wsss_plugins.refine.crf import DEEPLAB_SOFTMAX_CRF, IRN_LABEL_CRF, DenseCRF
+from wsss_plugins.utils.crf import DEEPLAB_SOFTMAX_CRF, IRN_LABEL_CRF, DenseCRF
 
 dcrf = pytest.importorskip('pydensecrf.densecrf')
 crf_utils = pytest.importorskip('pydensecrf.utils')

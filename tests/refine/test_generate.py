@@ -13,7 +13,7 @@ import torch
 from PIL import Image
 
 from wsss_plugins.refine.ir_label import IR_LABEL_PRESETS
-from wsss_plugins.seeds.io import load_seed, save_seed, seed_path
+from wsss_plugins.utils.seed_io import SeedDatasetMismatch, load_seed, save_seed, seed_path
 
 
 def _blur(mask, passes=3):
@@ -73,14 +73,15 @@ def test_make_ir_labels_cli_report_and_resume(gt_seeds, toy_root, repo_root, tmp
 
 
 def test_seed_dir_mismatch_errors(gt_seeds, toy_root, toy_cfg, tmp_path):
-    from wsss_plugins.refine.generate import generate_ir_labels
+    from wsss_plugins.apis.label_passes import generate_ir_labels
     params = dict(IR_LABEL_PRESETS['irn'], data_root=toy_root)
     bad = tmp_path / 'seeds'
     bad.mkdir()
     names = sorted(os.listdir(gt_seeds))
     for n in names[1:]:
         os.symlink(osp.join(gt_seeds, n), bad / n)
-    with pytest.raises(FileNotFoundError, match=f'1 of 60 images have no seed.*{names[0]}'):
+    with pytest.raises(SeedDatasetMismatch,
+                       match=f'1 of 60 images of the split have no seed file.*{names[0]}'):
         generate_ir_labels(toy_cfg, 'val', str(bad), str(tmp_path / 'a'), **params)
 
     seed = load_seed(osp.join(gt_seeds, names[0]))
@@ -99,7 +100,8 @@ def test_pseudo_label_driver_and_dense_equality(gt_seeds, toy_root, toy_cfg, tmp
     from mmengine.registry import init_default_scope
     from mmseg.registry import MODELS
 
-    from wsss_plugins.refine.generate import generate_pseudo_labels, read_rgb
+    from wsss_plugins.apis.label_passes import generate_pseudo_labels
+    from wsss_plugins.utils.image import read_rgb
     from wsss_plugins.refine.random_walk import random_walk_label
     init_default_scope('mmseg')
     torch.manual_seed(0)

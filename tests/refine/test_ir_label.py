@@ -3,8 +3,8 @@ written out with pydensecrf."""
 import numpy as np
 import pytest
 
-from wsss_plugins.refine.ir_label import (IR_LABEL_PRESETS, combine_confident, make_ir_label,
-                                          threshold_argmax)
+from wsss_plugins.refine.ir_label import IR_LABEL_PRESETS, combine_confident, make_ir_label
+from wsss_plugins.utils.seed_io import threshold_argmax
 
 
 def test_combination_rule_by_hand():

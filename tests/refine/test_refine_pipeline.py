@@ -16,7 +16,8 @@ import numpy as np
 from mmengine.config import Config
 
 from wsss_plugins.evaluation.seed_eval import evaluate_seeds
-from wsss_plugins.refine.generate import evaluate_label_dir, split_items
+from wsss_plugins.apis.label_passes import split_items
+from wsss_plugins.evaluation.label_eval import evaluate_label_dir
 
 MARGIN = 0.05
 THRESHOLDS = [round(t, 2) for t in np.arange(0.05, 0.55, 0.05)]

@@ -10,7 +10,7 @@ from PIL import Image
 
 from wsss_plugins.seeds.amn import (AMN_DOWNSTREAM, amn_postprocess, conditional_min_max,
                                     resize_label_pil)
-from wsss_plugins.seeds.io import load_seed, save_seed, seed_to_label
+from wsss_plugins.utils.seed_io import load_seed, save_seed, seed_to_label
 
 # Softmax probabilities over bg + 3 classes at 4 pixels (a 2x2 map); logits = log(p).
 P = np.array([[[0.7, 0.1], [0.4, 0.25]],    # bg

@@ -7,8 +7,8 @@ from PIL import Image
 from test_advcam import TinyCAMNet
 
 from wsss_plugins.seeds.cam import CAMSeedGenerator
-from wsss_plugins.seeds.io import load_seed
-from wsss_plugins.seeds.make import generate_seeds
+from wsss_plugins.utils.seed_io import load_seed
+from wsss_plugins.apis.seed_pass import generate_seeds
 
 
 class ListDataset:

@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from wsss_plugins.seeds.io import load_seed
+from wsss_plugins.utils.seed_io import load_seed
 
 MIOU_FLOOR = 0.35
 POINTING_FLOOR = 0.50

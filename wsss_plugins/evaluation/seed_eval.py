@@ -1,24 +1,20 @@
 """Seed quality: mIoU of thresholded seed maps against ground truth (methods.md §7).
 
 IRN ``step/eval_cam.py``: the label map is the argmax over ``[thr, maps of the image's
-classes]`` mapped through ``keys + 1`` (``seeds.io.seed_to_label``), one confusion
+classes]`` mapped through ``keys + 1`` (``utils.seed_io.seed_to_label``), one confusion
 matrix over the split, ``nanmean`` over classes.  IRN reports a fixed threshold
 (0.15); AdvCAM sweeps 0.15-0.34 and reports the best (chosen with the GT); the AMN
 paper plots mIoU against the threshold (Fig. 6).  One pass over the seed files
 fills one confusion matrix per threshold.
 """
-import os.path as osp
 
 import numpy as np
 from PIL import Image
 
-from ..seeds.io import load_seed, seed_path, seed_to_label
+from ..utils.seed_io import (SeedDatasetMismatch, check_seed_dir, load_seed, seed_path,
+                              seed_to_label)
 from ..utils.io import atomic_write, progress
 from .confusion import ConfusionMatrix
-
-
-class SeedDatasetMismatch(ValueError):
-    """The seed directory does not belong to the dataset/split it is evaluated on."""
 
 
 def parse_sweep(spec):
@@ -31,21 +27,6 @@ def parse_sweep(spec):
         raise ValueError(f'sweep {spec!r}: need STEP > 0 and STOP >= START')
     n = int(np.floor((stop - start) / step + 1e-6)) + 1
     return [round(start + i * step, 6) for i in range(n)]
-
-
-def check_seed_dir(seed_dir, names):
-    """Every image of the split must have a seed file; names a foreign directory clearly."""
-    missing = [n for n in names if not osp.isfile(seed_path(seed_dir, n))]
-    if not missing:
-        return
-    if len(missing) == len(names):
-        raise SeedDatasetMismatch(
-            f'{seed_dir}: no seed file for any of the {len(names)} images of the split '
-            f'(e.g. {seed_path(seed_dir, names[0])}); is it a seed directory of another '
-            'dataset or split?')
-    raise SeedDatasetMismatch(
-        f'{seed_dir}: {len(missing)} of {len(names)} images of the split have no seed file, '
-        f'e.g. {seed_path(seed_dir, missing[0])} (unfinished make_seeds run?)')
 
 
 def evaluate_seeds(seed_dir, samples, thresholds, class_names, key='high_res', power=1.0):

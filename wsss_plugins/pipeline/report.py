@@ -134,7 +134,7 @@ def _write_overlays(runner, spec, path):
     from PIL import Image
 
     from ..datasets import build_split_dataset
-    from ..seeds.io import load_seed, seed_path, seed_to_label
+    from ..utils.seed_io import load_seed, seed_path, seed_to_label
 
     columns = []
     for col in spec['columns']:

@@ -16,7 +16,8 @@ AMN 0.45/0.15 (on AMN seeds, whose background channel is dropped first, as
 """
 import numpy as np
 
-from .crf import IRN_LABEL_CRF, DenseCRF
+from ..utils.crf import IRN_LABEL_CRF, DenseCRF
+from ..utils.seed_io import threshold_argmax
 
 IR_LABEL_PRESETS = dict(
     irn=dict(conf_fg=0.30, conf_bg=0.05, cam_power=1.0),
@@ -32,12 +33,6 @@ def combine_confident(fg_pass, bg_pass):
     label[fg_pass == 0] = 255
     label[(fg_pass == 0) & (bg_pass == 0)] = 0
     return label
-
-
-def threshold_argmax(maps, threshold):
-    """Index map of ``argmax([threshold, maps...])`` (0 = the constant background channel)."""
-    bg = np.full((1,) + maps.shape[1:], threshold, dtype=maps.dtype)
-    return np.argmax(np.concatenate([bg, maps]), 0)
 
 
 def make_ir_label(img, seed, conf_fg, conf_bg, cam_power=1.0, crf=None):

@@ -30,7 +30,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..models.irn.path_index import PathIndex
+from ..utils.path_index import PathIndex
 
 RW_PRESETS = dict(
     irn=dict(cam_power=1.0, bg_threshold=0.25),

@@ -10,7 +10,7 @@ merge sums at the stride-16-rounded size and max-normalises instead), then
    IR label (the CAM-stage IR label PNG, resized with PIL NEAREST) is not background**;
    confident-background pixels keep the raw probability.
 
-The file keeps the background channel (K+1 channels; ``seeds.io`` format, ``has_bg``),
+The file keeps the background channel (K+1 channels; ``utils.seed_io`` format, ``has_bg``),
 which every consumer drops (``seed_to_label``, ``make_ir_label``).
 
 Downstream defaults for AMN seeds (``AMN_DOWNSTREAM``): evaluation with a fixed background
@@ -25,10 +25,10 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from ..models.losses.pcl_loss import resize_label_pil
+from ..utils.image import resize_label_pil, strided_size
 from ..registry import SEED_GENERATORS
 from .base import BaseSeedGenerator
-from .msf import flip_pair, strided_size
+from .msf import flip_pair
 
 AMN_DOWNSTREAM = dict(
     voc=dict(eval_bg_threshold=0.25, ir_label_preset='amn', random_walk_preset='amn'),

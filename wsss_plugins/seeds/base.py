@@ -1,7 +1,8 @@
 """Common frame of the seed generators: model in eval mode, the MSF helper, seed dict."""
 import torch
 
-from .msf import multi_scale_maps, strided_size
+from ..utils.image import strided_size
+from .msf import multi_scale_maps
 
 MODES = ('optimized', 'reference')
 

@@ -15,29 +15,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
-
-
-def load_rgb(path):
-    """Decode with Pillow (as IRN's imageio does); OpenCV's JPEG decoder can differ by ±1."""
-    try:
-        with Image.open(path) as img:
-            return np.asarray(img.convert('RGB'))
-    except (OSError, ValueError) as e:
-        raise OSError(f'{path}: cannot read image ({e})') from e
-
-
-def strided_size(size, stride):
-    """IRN ``imutils.get_strided_size``."""
-    return (size[0] - 1) // stride + 1, (size[1] - 1) // stride + 1
-
-
-def strided_up_size(size, stride):
-    """IRN ``imutils.get_strided_up_size``: the strided size times the stride."""
-    h, w = strided_size(size, stride)
-    return h * stride, w * stride
-
+from ..utils.image import normalize, strided_size, strided_up_size
 
 def rescale(img, scale):
     """IRN ``imutils.pil_rescale(img, s, order=3)``: Pillow bicubic to round(h·s) × round(w·s)."""
@@ -46,13 +24,6 @@ def rescale(img, scale):
     if size == (h, w):
         return img
     return np.asarray(Image.fromarray(img).resize(size[::-1], Image.BICUBIC))
-
-
-def normalize(img):
-    """IRN ``TorchvisionNormalize`` + ``HWC_to_CHW``: float64 arithmetic, float32 result."""
-    mean = np.asarray(IMAGENET_MEAN)
-    std = np.asarray(IMAGENET_STD)
-    return np.ascontiguousarray(((img / 255. - mean) / std).astype(np.float32).transpose(2, 0, 1))
 
 
 def flip_pair(img, scale):

@@ -1,5 +1,4 @@
 """Loss normalisation over the global batch under data-parallel training."""
-import torch
 import torch.distributed as dist
 
 

@@ -5,6 +5,7 @@ temporary sibling, then ``os.replace``), so an interrupted pass never leaves a
 half-written file and a rerun can skip every file that exists.
 """
 import contextlib
+import multiprocessing
 import os
 import os.path as osp
 import tempfile
@@ -54,3 +55,15 @@ def progress(iterable, total=None, desc=None, disable=None):
         disable = get_rank() != 0
     return tqdm(iterable, total=total, desc=desc, disable=disable,
                 dynamic_ncols=True, mininterval=1.0)
+
+
+def parallel_map(fn, items, nproc=1, desc=None):
+    """Map ``fn`` over ``items`` in ``nproc`` worker processes with a progress bar.
+
+    ``fn`` must be picklable (a module-level function or ``functools.partial``).
+    """
+    items = list(items)
+    if nproc <= 1:
+        return [fn(item) for item in progress(items, desc=desc)]
+    with multiprocessing.get_context('spawn').Pool(nproc) as pool:
+        return list(progress(pool.imap(fn, items), total=len(items), desc=desc))

@@ -21,6 +21,8 @@ from mmengine.model import BaseModel
 from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 
+from .cam_classifier import image_labels
+
 
 @MODELS.register_module()
 class AMN(BaseModel):
@@ -89,16 +91,11 @@ class AMN(BaseModel):
         """C+1 logits at stride 16, ``[B, C+1, h, w]``."""
         return self.decode_head([self.dropout(self.features(inputs, img_labels))])
 
-    @staticmethod
-    def image_labels(data_samples, device):
-        return torch.stack([torch.as_tensor(s.metainfo['img_labels'], dtype=torch.float32)
-                            for s in data_samples]).to(device)
-
     def forward(self, inputs, data_samples=None, mode='tensor'):
         if data_samples is None:
             raise ValueError('AMN needs data_samples carrying metainfo "img_labels": the '
                              'image-level label conditions the features in every mode')
-        logits = self.logits(inputs, self.image_labels(data_samples, inputs.device))
+        logits = self.logits(inputs, image_labels(data_samples, inputs.device))
         if mode == 'tensor':
             return logits
         if mode == 'loss':

@@ -14,6 +14,12 @@ from mmengine.model import BaseModel
 from mmseg.registry import MODELS
 
 
+def image_labels(data_samples, device):
+    """``[B, C]`` float multi-hot image-level labels of a batch (``PackWSSSInputs`` metainfo)."""
+    return torch.stack([torch.as_tensor(s.metainfo['img_labels'], dtype=torch.float32)
+                        for s in data_samples]).to(device)
+
+
 @MODELS.register_module()
 class CAMClassifier(BaseModel):
     """Multi-label classifier whose 1×1 classifier doubles as CAM projection.
@@ -54,17 +60,12 @@ class CAMClassifier(BaseModel):
         pooled = feats.mean(dim=(2, 3), keepdim=True)
         return self.classifier(pooled).flatten(1)
 
-    @staticmethod
-    def image_labels(data_samples, device):
-        return torch.stack([torch.as_tensor(s.metainfo['img_labels'], dtype=torch.float32)
-                            for s in data_samples]).to(device)
-
     def forward(self, inputs, data_samples=None, mode='tensor'):
         logits = self.logits(inputs)
         if mode == 'tensor':
             return logits
         if mode == 'loss':
-            labels = self.image_labels(data_samples, logits.device)
+            labels = image_labels(data_samples, logits.device)
             return dict(loss_cls=F.multilabel_soft_margin_loss(logits, labels))
         if mode == 'predict':
             scores = torch.sigmoid(logits)

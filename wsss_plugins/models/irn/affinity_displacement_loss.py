@@ -22,7 +22,7 @@ import torch.nn as nn
 from mmseg.registry import MODELS
 
 from ...utils.dist import global_denominators
-from .path_index import PathIndex
+from ...utils.path_index import PathIndex
 
 _EPS = 1e-5
 

@@ -16,31 +16,12 @@ returns NaN); labels are resized with the size given as (H, W) (the reference pa
 ``logit.shape[-2:]`` to PIL as (W, H), which only agrees for the square crops it trains
 on).
 """
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.registry import MODELS
-from PIL import Image
 
-
-def resize_label_pil(label, size):
-    """Label map ``[H, W]`` (values <= 255) → ``size`` (h, w) with PIL ``NEAREST``, as AMN's
-    ``resize_labels`` and ``make_amn_cam`` do.  (torch ``nearest-exact`` samples the same
-    pixel centres but rounds differently at exact half-way products.)"""
-    label = np.asarray(label)
-    if label.shape == tuple(size):
-        return label
-    return np.asarray(Image.fromarray(label.astype(np.uint8)).resize(
-        (int(size[1]), int(size[0])), Image.NEAREST))
-
-
-def resize_labels_nearest(labels, size):
-    """``[B, H, W]`` label tensor → ``[B, *size]`` with PIL ``NEAREST`` (on the CPU)."""
-    if tuple(labels.shape[-2:]) == tuple(size):
-        return labels
-    resized = np.stack([resize_label_pil(label, size) for label in labels.cpu().numpy()])
-    return torch.from_numpy(resized).to(labels.device, labels.dtype)
+from ...utils.image import resize_labels_nearest
 
 
 def smoothed_targets(labels, num_classes, eps, ignore_index=255):

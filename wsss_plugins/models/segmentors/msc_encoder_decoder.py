@@ -26,8 +26,8 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from mmseg.utils import add_prefix
 
-from ...refine.crf import DEEPLAB_SOFTMAX_CRF, DenseCRF
-from ..losses.pcl_loss import resize_labels_nearest
+from ...utils.crf import DEEPLAB_SOFTMAX_CRF, DenseCRF
+from ...utils.image import resize_labels_nearest
 
 # deeplab-pytorch configs/voc12.yaml IMAGE.MEAN (B, G, R): the caffe ResNet-101 input mean.
 DEEPLAB_MEAN_BGR = (104.008, 116.669, 122.675)

@@ -12,19 +12,13 @@ import os.path as osp
 from functools import partial
 
 import numpy as np
-from PIL import Image
 
-from ..evaluation.confusion import ConfusionMatrix
-from ..seeds.io import load_seed, seed_path
-from ..utils.io import atomic_save_png, atomic_write, progress
-from .crf import parallel_map
-from .ir_label import make_ir_label
-from .random_walk import random_walk_label
-
-
-def read_rgb(path):
-    """uint8 RGB ``[H, W, 3]`` decoded by Pillow (as IRN's imageio)."""
-    return np.asarray(Image.open(path).convert('RGB'))
+from ..evaluation.label_eval import evaluate_label_dir
+from ..refine.ir_label import make_ir_label
+from ..refine.random_walk import random_walk_label
+from ..utils.image import normalize, read_rgb
+from ..utils.io import atomic_save_png, atomic_write, parallel_map, progress
+from ..utils.seed_io import check_seed_dir, load_seed, seed_path
 
 
 def split_items(cfg, split, data_root=None):
@@ -46,17 +40,6 @@ def split_items(cfg, split, data_root=None):
                           img_path=info['img_path'], img_labels=info['img_labels'],
                           seg_map_path=info.get('seg_map_path')))
     return dataset, items
-
-
-def check_seed_dir(seed_dir, items):
-    """Every image of the split has a seed file (else: which and how many are missing)."""
-    if not osp.isdir(seed_dir):
-        raise FileNotFoundError(f'seed directory not found: {seed_dir}')
-    missing = [it['name'] for it in items if not osp.isfile(seed_path(seed_dir, it['name']))]
-    if missing:
-        raise FileNotFoundError(
-            f'{len(missing)} of {len(items)} images have no seed in {seed_dir}, e.g. '
-            f'{seed_path(seed_dir, missing[0])} (seeds of another dataset or split?)')
 
 
 def load_checked_seed(seed_dir, item, img_size):
@@ -91,7 +74,7 @@ def generate_ir_labels(cfg, split, seed_dir, out_dir, conf_fg, conf_bg, cam_powe
                        nproc=1, data_root=None):
     """IR label PNGs of a split (0 = bg, 1..C, 255 = uncertain). Returns the report or None."""
     dataset, items = split_items(cfg, split, data_root)
-    check_seed_dir(seed_dir, items)
+    check_seed_dir(seed_dir, [it['name'] for it in items])
     os.makedirs(out_dir, exist_ok=True)
     todo = [it for it in items if not osp.exists(osp.join(out_dir, it['name'] + '.png'))]
     job = partial(_ir_label_job, seed_dir=seed_dir, out_dir=out_dir,
@@ -109,7 +92,7 @@ def generate_pseudo_labels(model, cfg, split, seed_dir, out_dir, bg_threshold=0.
     import torch
 
     dataset, items = split_items(cfg, split, data_root)
-    check_seed_dir(seed_dir, items)
+    check_seed_dir(seed_dir, [it['name'] for it in items])
     os.makedirs(out_dir, exist_ok=True)
     device = next(model.parameters()).device
     for item in progress(items, desc='random walk'):
@@ -118,9 +101,8 @@ def generate_pseudo_labels(model, cfg, split, seed_dir, out_dir, bg_threshold=0.
             continue
         img = read_rgb(item['img_path'])
         seed = load_checked_seed(seed_dir, item, img.shape[:2])
-        bgr = torch.from_numpy(np.ascontiguousarray(img[..., ::-1].transpose(2, 0, 1)))
-        inputs = model.data_preprocessor(dict(inputs=[bgr.to(device)]), False)['inputs']
-        edge, _ = model.predict_edge(inputs)
+        # IRN's float64 normalisation, as the seed passes (not the preprocessor's float32)
+        edge, _ = model.predict_edge(torch.from_numpy(normalize(img))[None].to(device))
         label = random_walk_label(seed, edge.cpu(), img.shape[:2], bg_threshold=bg_threshold,
                                   cam_power=cam_power, beta=beta, exp_times=exp_times,
                                   radius=radius, method=method)
@@ -128,30 +110,6 @@ def generate_pseudo_labels(model, cfg, split, seed_dir, out_dir, bg_threshold=0.
     return write_report(dataset, items, out_dir, dict(
         stage='pseudo_label', split=split, seed_dir=seed_dir, bg_threshold=bg_threshold,
         cam_power=cam_power, beta=beta, exp_times=exp_times, radius=radius, method=method))
-
-
-def evaluate_label_dir(items, label_dir, num_classes, class_names=None):
-    """mIoU of ``<label_dir>/<name>.png`` against GT, plus for IR labels the share of
-    uncertain (255) pixels and the accuracy of the confident ones."""
-    matrix = ConfusionMatrix(num_classes)
-    uncertain = confident = correct = 0
-    for item in items:
-        path = osp.join(label_dir, item['name'] + '.png')
-        pred = np.asarray(Image.open(path))
-        gt = np.asarray(Image.open(item['seg_map_path']))
-        if pred.shape != gt.shape:
-            raise ValueError(f'{path}: size {pred.shape} differs from ground truth '
-                             f'{item["seg_map_path"]} {gt.shape}')
-        matrix.update(pred, gt)
-        valid = gt != 255
-        sure = valid & (pred != 255)
-        uncertain += int((valid & (pred == 255)).sum())
-        confident += int(sure.sum())
-        correct += int((pred[sure] == gt[sure]).sum())
-    metrics = matrix.metrics(class_names)
-    metrics['uncertain_fraction'] = uncertain / max(uncertain + confident, 1)
-    metrics['confident_accuracy'] = correct / max(confident, 1)
-    return metrics
 
 
 def write_report(dataset, items, out_dir, settings):

@@ -9,11 +9,7 @@ Two unary forms used by the references:
   ``libs/utils/crf.py`` (10 iterations, pos_xy 1 / pos_w 3, bi_xy 67 / bi_rgb 3 / bi_w 4),
   also used by ACR/BBAM.
 """
-import multiprocessing
-
 import numpy as np
-
-from ..utils.io import progress
 
 IRN_LABEL_CRF = dict(unary='label', iterations=10, gt_prob=0.7, pos_xy=3, pos_w=3,
                      bi_xy=50, bi_rgb=5, bi_w=10)
@@ -59,15 +55,3 @@ class DenseCRF:
         crf.addPairwiseBilateral(sxy=self.bi_xy, srgb=self.bi_rgb, rgbim=img, compat=self.bi_w)
         q = np.array(crf.inference(self.iterations)).reshape((n_labels, h, w))
         return np.argmax(q, 0) if self.unary == 'label' else q
-
-
-def parallel_map(fn, items, nproc=1, desc=None):
-    """Map ``fn`` over ``items`` in ``nproc`` worker processes with a progress bar.
-
-    ``fn`` must be picklable (a module-level function or ``functools.partial``).
-    """
-    items = list(items)
-    if nproc <= 1:
-        return [fn(item) for item in progress(items, desc=desc)]
-    with multiprocessing.get_context('spawn').Pool(nproc) as pool:
-        return list(progress(pool.imap(fn, items), total=len(items), desc=desc))

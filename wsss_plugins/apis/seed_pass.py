@@ -11,8 +11,8 @@ import numpy as np
 
 from ..registry import SEED_GENERATORS
 from ..utils.io import progress
-from .io import save_seed, seed_path
-from .msf import load_rgb
+from ..utils.image import read_rgb
+from ..utils.seed_io import save_seed, seed_path
 
 
 def build_seed_generator(cfg, model):
@@ -50,7 +50,7 @@ def generate_seeds(generator, dataset, out_dir, rank=0, world_size=1):
             skipped += 1
             continue
         try:
-            img = load_rgb(info['img_path'])
+            img = read_rgb(info['img_path'])
             keys = np.flatnonzero(np.asarray(info['img_labels']))
             seed = generator(img, keys, data_info=info)
             save_seed(path, seed['keys'], seed['cam'], seed['high_res'])

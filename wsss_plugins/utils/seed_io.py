@@ -15,7 +15,11 @@ import os.path as osp
 import numpy as np
 import torch
 
-from ..utils.io import atomic_write
+from .io import atomic_write
+
+
+class SeedDatasetMismatch(ValueError):
+    """The seed directory does not belong to the dataset/split it is evaluated on."""
 
 
 def seed_path(seed_dir, name):
@@ -65,7 +69,29 @@ def seed_to_label(seed, bg_threshold, key='high_res', power=1.0):
     maps = seed[key][1:] if seed['has_bg'] else seed[key]
     if power != 1.0:
         maps = maps ** power
-    bg = np.full((1,) + maps.shape[1:], bg_threshold, dtype=np.float32)
-    index = np.argmax(np.concatenate([bg, maps], 0), 0)
+    index = threshold_argmax(maps, bg_threshold)
     lut = np.concatenate([[0], seed['keys'] + 1]).astype(np.uint8)
     return lut[index]
+
+
+def check_seed_dir(seed_dir, names):
+    """Every image of the split must have a seed file; names a foreign directory clearly."""
+    if not osp.isdir(seed_dir):
+        raise SeedDatasetMismatch(f'seed directory not found: {seed_dir}')
+    missing = [n for n in names if not osp.isfile(seed_path(seed_dir, n))]
+    if not missing:
+        return
+    if len(missing) == len(names):
+        raise SeedDatasetMismatch(
+            f'{seed_dir}: no seed file for any of the {len(names)} images of the split '
+            f'(e.g. {seed_path(seed_dir, names[0])}); is it a seed directory of another '
+            'dataset or split?')
+    raise SeedDatasetMismatch(
+        f'{seed_dir}: {len(missing)} of {len(names)} images of the split have no seed file, '
+        f'e.g. {seed_path(seed_dir, missing[0])} (unfinished make_seeds run?)')
+
+
+def threshold_argmax(maps, threshold):
+    """Index map of ``argmax([threshold, maps...])`` (0 = the constant background channel)."""
+    bg = np.full((1,) + maps.shape[1:], threshold, dtype=maps.dtype)
+    return np.argmax(np.concatenate([bg, maps]), 0)
