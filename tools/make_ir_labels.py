@@ -14,7 +14,7 @@ import json
 from mmengine.config import Config
 
 from wsss_plugins.apis.label_passes import generate_ir_labels
-from wsss_plugins.refine.ir_label import IR_LABEL_PRESETS
+from wsss_plugins.utils.protocols import PROTOCOLS, presets_help
 
 
 def main():
@@ -23,9 +23,8 @@ def main():
     parser.add_argument('--config', required=True, help='config with a dataset base')
     parser.add_argument('--split', default='train_aug', help='split name of the config')
     parser.add_argument('--out', required=True, help='output directory of PNGs')
-    parser.add_argument('--preset', default='irn', choices=sorted(IR_LABEL_PRESETS),
-                        help='per-method thresholds (irn 0.30/0.05, advcam 0.35/0.15, '
-                             'amn 0.45/0.15, wood 0.30/0.15)')
+    parser.add_argument('--preset', default='irn', choices=sorted(PROTOCOLS),
+                        help='per-method thresholds: ' + presets_help('ir_label'))
     parser.add_argument('--conf-fg', type=float, help='override the preset conf_fg')
     parser.add_argument('--conf-bg', type=float, help='override the preset conf_bg')
     parser.add_argument('--cam-power', type=float, help='override the preset cam power')
@@ -33,7 +32,7 @@ def main():
     parser.add_argument('--data-root', help='override the config data root')
     args = parser.parse_args()
 
-    params = dict(IR_LABEL_PRESETS[args.preset])
+    params = dict(PROTOCOLS[args.preset]['ir_label'])
     for key in ('conf_fg', 'conf_bg', 'cam_power'):
         if getattr(args, key) is not None:
             params[key] = getattr(args, key)

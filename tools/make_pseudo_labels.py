@@ -16,8 +16,9 @@ from mmengine.config import Config
 
 from wsss_plugins.engine import default_device
 from wsss_plugins.apis.label_passes import generate_pseudo_labels
-from wsss_plugins.refine.random_walk import RW_METHODS, RW_PRESETS
+from wsss_plugins.refine.random_walk import RW_METHODS
 from wsss_plugins.utils.checkpoint import load_model
+from wsss_plugins.utils.protocols import PROTOCOLS, presets_help
 
 
 def main():
@@ -29,9 +30,8 @@ def main():
     parser.add_argument('--out', required=True, help='output directory of PNGs')
     parser.add_argument('--data-config', help='dataset config (default: the IRN config)')
     parser.add_argument('--data-root', help='override the config data root')
-    parser.add_argument('--preset', default='irn', choices=sorted(RW_PRESETS),
-                        help='per-method cam power / bg threshold (irn 1.0/0.25, advcam '
-                             '1.5/0.25, amn 1.3/0.25, amn_coco 1.3/0.22, wood 1.5/0.22)')
+    parser.add_argument('--preset', default='irn', choices=sorted(PROTOCOLS),
+                        help='per-method random walk: ' + presets_help('random_walk'))
     parser.add_argument('--bg-threshold', type=float, help='override the preset')
     parser.add_argument('--cam-power', type=float, help='override the preset')
     parser.add_argument('--beta', type=float, default=10)
@@ -43,7 +43,7 @@ def main():
     parser.add_argument('--device', default=None, help='default: cuda when available')
     args = parser.parse_args()
 
-    params = dict(RW_PRESETS[args.preset])
+    params = dict(PROTOCOLS[args.preset]['random_walk'])
     for key in ('bg_threshold', 'cam_power'):
         if getattr(args, key) is not None:
             params[key] = getattr(args, key)

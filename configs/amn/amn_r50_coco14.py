@@ -4,7 +4,7 @@
 # in amn_r50_voc.py).
 #   python tools/train.py configs/amn_coco14.py   # = configs/amn/amn_r50_coco14.py
 # Downstream for its seeds: evaluation 0.25, IR labels 0.45/0.15, RW cam^1.3 with bg 0.22
-# (wsss_plugins.seeds.amn.AMN_DOWNSTREAM['coco']).
+# (wsss_plugins.utils.protocols.PROTOCOLS['amn_coco']).
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/datasets/coco14_seg.py',
     '../_base_/models/amn_r50.py', '../_base_/schedules/amn_5ep.py'

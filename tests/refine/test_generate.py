@@ -12,7 +12,7 @@ import pytest
 import torch
 from PIL import Image
 
-from wsss_plugins.refine.ir_label import IR_LABEL_PRESETS
+from wsss_plugins.utils.protocols import PROTOCOLS
 from wsss_plugins.utils.seed_io import SeedDatasetMismatch, load_seed, save_seed, seed_path
 
 
@@ -74,7 +74,7 @@ def test_make_ir_labels_cli_report_and_resume(gt_seeds, toy_root, repo_root, tmp
 
 def test_seed_dir_mismatch_errors(gt_seeds, toy_root, toy_cfg, tmp_path):
     from wsss_plugins.apis.label_passes import generate_ir_labels
-    params = dict(IR_LABEL_PRESETS['irn'], data_root=toy_root)
+    params = dict(PROTOCOLS['irn']['ir_label'], data_root=toy_root)
     bad = tmp_path / 'seeds'
     bad.mkdir()
     names = sorted(os.listdir(gt_seeds))

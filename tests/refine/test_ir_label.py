@@ -3,8 +3,11 @@ written out with pydensecrf."""
 import numpy as np
 import pytest
 
-from wsss_plugins.refine.ir_label import IR_LABEL_PRESETS, combine_confident, make_ir_label
+from wsss_plugins.refine.ir_label import combine_confident, make_ir_label
+from wsss_plugins.utils.protocols import PROTOCOLS
 from wsss_plugins.utils.seed_io import threshold_argmax
+
+IR_LABEL = {name: p['ir_label'] for name, p in PROTOCOLS.items()}
 
 
 def test_combination_rule_by_hand():
@@ -14,11 +17,6 @@ def test_combination_rule_by_hand():
     # bg only where both passes say bg; uncertain where only the bg pass is fg.
     assert combine_confident(fg_pass, bg_pass).tolist() == [[0, 3, 3, 255, 1, 255]]
     assert combine_confident(fg_pass, bg_pass).dtype == np.uint8
-
-
-def test_presets_are_the_published_thresholds():
-    assert {k: (v['conf_fg'], v['conf_bg']) for k, v in IR_LABEL_PRESETS.items()} == {
-        'irn': (0.30, 0.05), 'advcam': (0.35, 0.15), 'amn': (0.45, 0.15), 'wood': (0.30, 0.15)}
 
 
 def test_threshold_argmax_ties_go_to_background():
@@ -44,9 +42,9 @@ def test_thresholds_and_keys_without_crf():
     def label(**params):
         return make_ir_label(img, _seed(maps, [2, 6]), crf=_IdentityCRF(), **params).tolist()
 
-    assert label(**IR_LABEL_PRESETS['irn']) == [[3, 255, 0, 7]]      # 0.05 < 0.12 < 0.30
-    assert label(**IR_LABEL_PRESETS['advcam']) == [[3, 0, 0, 7]]     # 0.12 < 0.15; 0.4 > 0.35
-    assert label(**IR_LABEL_PRESETS['amn']) == [[3, 0, 0, 255]]      # 0.15 < 0.4 < 0.45
+    assert label(**IR_LABEL['irn']) == [[3, 255, 0, 7]]      # 0.05 < 0.12 < 0.30
+    assert label(**IR_LABEL['advcam']) == [[3, 0, 0, 7]]     # 0.12 < 0.15; 0.4 > 0.35
+    assert label(**IR_LABEL['amn']) == [[3, 0, 0, 255]]      # 0.15 < 0.4 < 0.45
     # cam_power 2: 0.12 -> 0.0144 < 0.05 (bg), 0.4 -> 0.16 < 0.30 (uncertain)
     assert label(conf_fg=0.3, conf_bg=0.05, cam_power=2.0) == [[3, 0, 0, 255]]
 
@@ -56,9 +54,9 @@ def test_amn_background_channel_is_dropped():
     img = np.zeros((1, 3, 3), np.uint8)
     with_bg = _seed(np.concatenate([np.ones_like(maps[:1]), maps]), [0, 4], has_bg=True)
     expected = make_ir_label(img, _seed(maps, [0, 4]), crf=_IdentityCRF(),
-                             **IR_LABEL_PRESETS['amn'])
+                             **IR_LABEL['amn'])
     np.testing.assert_array_equal(
-        make_ir_label(img, with_bg, crf=_IdentityCRF(), **IR_LABEL_PRESETS['amn']), expected)
+        make_ir_label(img, with_bg, crf=_IdentityCRF(), **IR_LABEL['amn']), expected)
 
 
 def test_matches_irn_cam_to_ir_label():
@@ -93,6 +91,6 @@ def test_matches_irn_cam_to_ir_label():
     expected[fg == 0] = 255
     expected[bg + fg == 0] = 0
 
-    ours = make_ir_label(img, _seed(cams, keys), **IR_LABEL_PRESETS['irn'])
+    ours = make_ir_label(img, _seed(cams, keys), **IR_LABEL['irn'])
     np.testing.assert_array_equal(ours, expected)
     assert set(np.unique(ours)) == {0, 5, 12, 255}

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from wsss_plugins.refine.random_walk import (RW_PRESETS, edge_to_pairs, propagate,
+from wsss_plugins.refine.random_walk import (edge_to_pairs, propagate,
                                              random_walk_label, rw_to_label)
 
 EDGE_2x2 = torch.tensor([[.1, .2], [.3, .4]], dtype=torch.float64)
@@ -95,11 +95,3 @@ def test_random_walk_label_power_and_bg_channel():
 def test_size_mismatch_is_reported():
     with pytest.raises(ValueError, match='stride 4'):
         propagate(torch.rand(1, 5, 5), torch.rand(5, 6))
-
-
-def test_presets():
-    assert RW_PRESETS['irn'] == dict(cam_power=1.0, bg_threshold=0.25)
-    assert RW_PRESETS['advcam'] == dict(cam_power=1.5, bg_threshold=0.25)
-    assert RW_PRESETS['amn'] == dict(cam_power=1.3, bg_threshold=0.25)
-    assert RW_PRESETS['amn_coco'] == dict(cam_power=1.3, bg_threshold=0.22)
-    assert RW_PRESETS['wood'] == dict(cam_power=1.5, bg_threshold=0.22)

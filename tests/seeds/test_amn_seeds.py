@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from mmengine.config import Config
 from PIL import Image
 
-from wsss_plugins.seeds.amn import (AMN_DOWNSTREAM, amn_postprocess, conditional_min_max,
-                                    resize_label_pil)
+from wsss_plugins.seeds.amn import amn_postprocess, conditional_min_max
+from wsss_plugins.utils.image import resize_label_pil
 from wsss_plugins.utils.seed_io import load_seed, save_seed, seed_to_label
 
 # Softmax probabilities over bg + 3 classes at 4 pixels (a 2x2 map); logits = log(p).
@@ -55,17 +55,6 @@ def test_ir_label_resize_is_pil_nearest():
     # PIL NEAREST samples pixel centres: rows floor((i + .5) * 5 / 2) = 1, 3; cols 1, 5.
     np.testing.assert_array_equal(small, label[[1, 3]][:, [1, 5]])
     assert resize_label_pil(label, (5, 7)) is label
-
-
-def test_downstream_presets():
-    from wsss_plugins.refine.ir_label import IR_LABEL_PRESETS
-    from wsss_plugins.refine.random_walk import RW_PRESETS
-    voc, coco = AMN_DOWNSTREAM['voc'], AMN_DOWNSTREAM['coco']
-    assert voc['eval_bg_threshold'] == coco['eval_bg_threshold'] == 0.25
-    ir = IR_LABEL_PRESETS[voc['ir_label_preset']]
-    assert (ir['conf_fg'], ir['conf_bg']) == (0.45, 0.15)
-    assert RW_PRESETS[voc['random_walk_preset']] == dict(cam_power=1.3, bg_threshold=0.25)
-    assert RW_PRESETS[coco['random_walk_preset']] == dict(cam_power=1.3, bg_threshold=0.22)
 
 
 @pytest.fixture(scope='module')

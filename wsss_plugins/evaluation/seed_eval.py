@@ -73,6 +73,20 @@ def evaluate_seeds(seed_dir, samples, thresholds, class_names, key='high_res', p
                 best=best, results=results, keys_differ_from_labels=keys_differ)
 
 
+def protocol_result(report, name):
+    """The seed mIoU under a reference protocol (``utils.protocols``), from a report whose
+    thresholds include the protocol's: its fixed threshold, or the best of its range."""
+    from ..utils.protocols import describe_seed_rule, protocol
+    wanted = protocol(name)['seed_thresholds']
+    by_threshold = {round(r['threshold'], 6): r for r in report['results']}
+    missing = [t for t in wanted if round(t, 6) not in by_threshold]
+    if missing:
+        raise ValueError(f'protocol {name!r} needs thresholds {missing} the report lacks')
+    best = max((by_threshold[round(t, 6)] for t in wanted), key=lambda r: r['mIoU'])
+    return dict(name=name, rule=describe_seed_rule(name), threshold=best['threshold'],
+                mIoU=best['mIoU'])
+
+
 def plot_curve(report, path, title=None):
     """mIoU against the background threshold (AMN Fig. 6), written atomically as PNG."""
     import matplotlib

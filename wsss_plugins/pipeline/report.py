@@ -65,7 +65,13 @@ def write_report(cfg, runner):
         value = _lookup(data, row.get('key', 'mIoU')) if data is not None else None
         shown = '–' if value is None else f'{float(value) * row.get("scale", 1):.1f}'
         source = osp.relpath(path, runner.work_dir) if path else '–'
-        lines.append(f'| {row["label"]} | {shown} | `{source}` |')
+        label = row['label']
+        if data is not None and row.get('key', '').startswith('protocol.'):
+            ref = data['protocol']  # the rule as eval_seeds applied it: e.g. fixed 0.15
+            label += f' ({ref["rule"]}: {ref["threshold"]:g})'
+        elif data is not None and row.get('key', '').startswith('best.'):
+            label += f' (threshold {data["best"]["threshold"]:g})'
+        lines.append(f'| {label} | {shown} | `{source}` |')
     table = '\n'.join(lines)
     md = [f'# Pipeline report: {osp.basename(cfg.filename or "")}', '', table, '']
 

@@ -10,22 +10,13 @@ each argmax goes through the label-unary dense CRF (``IRN_LABEL_CRF``).  Then
 i.e. foreground where the high threshold keeps it, background where even the
 low threshold gives background, uncertain (255) in between.
 
-Per-method thresholds (``IR_LABEL_PRESETS``): IRN 0.30/0.05, AdvCAM 0.35/0.15,
-AMN 0.45/0.15 (on AMN seeds, whose background channel is dropped first, as
-``amn_cam_to_ir_label.py`` does), W-OoD 0.30/0.15.
+Per-method thresholds: ``utils.protocols.PROTOCOLS[method]['ir_label']`` (AMN seeds have
+their background channel dropped first, as ``amn_cam_to_ir_label.py`` does).
 """
 import numpy as np
 
 from ..utils.crf import IRN_LABEL_CRF, DenseCRF
 from ..utils.seed_io import threshold_argmax
-
-IR_LABEL_PRESETS = dict(
-    irn=dict(conf_fg=0.30, conf_bg=0.05, cam_power=1.0),
-    advcam=dict(conf_fg=0.35, conf_bg=0.15, cam_power=1.0),
-    amn=dict(conf_fg=0.45, conf_bg=0.15, cam_power=1.0),
-    wood=dict(conf_fg=0.30, conf_bg=0.15, cam_power=1.0),
-)
-
 
 def combine_confident(fg_pass, bg_pass):
     """Merge the two CRF passes (labels with 0 = background) into an IR label map."""

@@ -22,7 +22,8 @@ Two implementations of step 3, equal up to float rounding:
   ``x·T^(2^t) = (((x·T)·T)···T)`` by associativity. O(N·r²) memory,
   O(2^t·K·N·r²) time.
 
-Per-method CAM power and background threshold: ``RW_PRESETS``.
+Per-method CAM power and background threshold: ``utils.protocols.PROTOCOLS[method]
+['random_walk']``.
 """
 import warnings
 
@@ -32,13 +33,6 @@ import torch.nn.functional as F
 
 from ..utils.path_index import PathIndex
 
-RW_PRESETS = dict(
-    irn=dict(cam_power=1.0, bg_threshold=0.25),
-    advcam=dict(cam_power=1.5, bg_threshold=0.25),
-    amn=dict(cam_power=1.3, bg_threshold=0.25),
-    amn_coco=dict(cam_power=1.3, bg_threshold=0.22),
-    wood=dict(cam_power=1.5, bg_threshold=0.22),
-)
 RW_METHODS = ('sparse', 'dense')
 
 

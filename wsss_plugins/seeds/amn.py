@@ -13,10 +13,8 @@ merge sums at the stride-16-rounded size and max-normalises instead), then
 The file keeps the background channel (K+1 channels; ``utils.seed_io`` format, ``has_bg``),
 which every consumer drops (``seed_to_label``, ``make_ir_label``).
 
-Downstream defaults for AMN seeds (``AMN_DOWNSTREAM``): evaluation with a fixed background
-threshold 0.25, IR labels with conf 0.45/0.15 (``refine.ir_label.IR_LABEL_PRESETS['amn']``),
-cam^1.3 before the random walk with background 0.25, 0.22 on COCO
-(``refine.random_walk.RW_PRESETS['amn']``/``['amn_coco']``).
+Downstream protocol of AMN seeds: ``utils.protocols.PROTOCOLS['amn']`` (``'amn_coco'``:
+random-walk background 0.22).
 """
 import os.path as osp
 
@@ -29,12 +27,6 @@ from ..utils.image import resize_label_pil, strided_size
 from ..registry import SEED_GENERATORS
 from .base import BaseSeedGenerator
 from .msf import flip_pair
-
-AMN_DOWNSTREAM = dict(
-    voc=dict(eval_bg_threshold=0.25, ir_label_preset='amn', random_walk_preset='amn'),
-    coco=dict(eval_bg_threshold=0.25, ir_label_preset='amn', random_walk_preset='amn_coco'),
-)
-
 
 def conditional_min_max(probs, ir_label):
     """Min-max normalise every channel of ``probs [K+1, h, w]`` over the whole map and

@@ -15,7 +15,8 @@ stages = [
 ]
 skip = []
 report = dict(
-    table=[{{_base_.row_advcam}}, {{_base_.row_pseudo}}, {{_base_.row_deeplab}}],
+    table=[{{_base_.row_advcam}}, {{_base_.row_advcam_best}}, {{_base_.row_pseudo}},
+           {{_base_.row_deeplab}}],
     curves=[dict(label='AdvCAM', file='{advcam_eval.out}/report.json')],
     per_class=[dict(label='AdvCAM seeds', file='{advcam_eval.out}/report.json',
                     key='best.per_class'),

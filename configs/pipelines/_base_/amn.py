@@ -20,8 +20,9 @@ stages = [
 ]
 skip = []
 report = dict(
-    table=[{{_base_.row_cam}}, {{_base_.row_advcam}}, {{_base_.row_amn}}, {{_base_.row_pseudo}},
-           {{_base_.row_deeplab}}, {{_base_.row_deeplab_gt}}],
+    table=[{{_base_.row_cam}}, {{_base_.row_cam_best}}, {{_base_.row_advcam}},
+           {{_base_.row_advcam_best}}, {{_base_.row_amn}}, {{_base_.row_amn_best}},
+           {{_base_.row_pseudo}}, {{_base_.row_deeplab}}, {{_base_.row_deeplab_gt}}],
     curves=[dict(label='CAM', file='{cam_eval.out}/report.json'),
             dict(label='AdvCAM', file='{advcam_eval.out}/report.json'),
             dict(label='AMN', file='{amn_eval.out}/report.json')],

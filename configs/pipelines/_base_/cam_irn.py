@@ -13,7 +13,8 @@ stages = [
 ]
 skip = []
 report = dict(
-    table=[{{_base_.row_cam}}, {{_base_.row_pseudo}}, {{_base_.row_deeplab}}],
+    table=[{{_base_.row_cam}}, {{_base_.row_cam_best}}, {{_base_.row_pseudo}},
+           {{_base_.row_deeplab}}],
     curves=[dict(label='CAM', file='{cam_eval.out}/report.json')],
     per_class=[dict(label='CAM seeds', file='{cam_eval.out}/report.json', key='best.per_class'),
                dict(label='pseudo masks', file='{pseudo_eval.out}/report.json',

@@ -17,7 +17,7 @@ stage_cam_seeds = dict(
 stage_cam_eval = dict(
     name='cam_eval', tool='eval_seeds',
     args=['{cam_seeds.out}', '--config', '{dataset_config}', '--split', '{eval_split}',
-          '--sweep', '{sweep}', '--out', '{out}/report.json'])
+          '--protocol', 'irn', '--sweep', '{sweep}', '--out', '{out}/report.json'])
 # AdvCAM (T=27 climbs per class and scale) on the evaluation split.
 stage_advcam_seeds = dict(
     name='advcam_seeds', tool='make_seeds',
@@ -26,7 +26,7 @@ stage_advcam_seeds = dict(
 stage_advcam_eval = dict(
     name='advcam_eval', tool='eval_seeds',
     args=['{advcam_seeds.out}', '--config', '{dataset_config}', '--split', '{eval_split}',
-          '--sweep', '{sweep}', '--out', '{out}/report.json'])
+          '--protocol', 'advcam', '--sweep', '{sweep}', '--out', '{out}/report.json'])
 stage_cam_ir = dict(
     name='cam_ir', tool='make_ir_labels',
     args=['{cam_seeds.out}', '--config', '{dataset_config}', '--split', '{mask_split}',
@@ -46,7 +46,7 @@ stage_amn_seeds = dict(
 stage_amn_eval = dict(
     name='amn_eval', tool='eval_seeds',
     args=['{amn_seeds.out}', '--config', '{dataset_config}', '--split', '{eval_split}',
-          '--sweep', '{sweep}', '--out', '{out}/report.json'])
+          '--protocol', 'amn', '--sweep', '{sweep}', '--out', '{out}/report.json'])
 stage_amn_ir = dict(
     name='amn_ir', tool='make_ir_labels',
     args=['{amn_seeds.out}', '--config', '{dataset_config}', '--split', '{mask_split}',
@@ -78,12 +78,20 @@ stage_deeplab_gt_test = dict(
     args=['{deeplab_gt_config}', '{deeplab_gt.checkpoint}'])
 
 # Report rows shared by the pipelines.
-row_cam = dict(label='CAM seed mIoU (best threshold)', file='{cam_eval.out}/report.json',
-               key='best.mIoU', scale=100)
-row_advcam = dict(label='AdvCAM seed mIoU (best threshold)',
-                  file='{advcam_eval.out}/report.json', key='best.mIoU', scale=100)
-row_amn = dict(label='AMN seed mIoU (best threshold)', file='{amn_eval.out}/report.json',
-               key='best.mIoU', scale=100)
+# Seed rows: the reference protocol's number (utils/protocols.py; comparable with
+# methods.md §8) and the best threshold of the sweep, selected with the ground truth.
+row_cam = dict(label='CAM seed mIoU, IRN protocol',
+               file='{cam_eval.out}/report.json', key='protocol.mIoU', scale=100)
+row_cam_best = dict(label='CAM seed mIoU, best of the sweep (GT-selected)',
+                    file='{cam_eval.out}/report.json', key='best.mIoU', scale=100)
+row_advcam = dict(label='AdvCAM seed mIoU, AdvCAM protocol',
+                  file='{advcam_eval.out}/report.json', key='protocol.mIoU', scale=100)
+row_advcam_best = dict(label='AdvCAM seed mIoU, best of the sweep (GT-selected)',
+                       file='{advcam_eval.out}/report.json', key='best.mIoU', scale=100)
+row_amn = dict(label='AMN seed mIoU, AMN protocol',
+               file='{amn_eval.out}/report.json', key='protocol.mIoU', scale=100)
+row_amn_best = dict(label='AMN seed mIoU, best of the sweep (GT-selected)',
+                    file='{amn_eval.out}/report.json', key='best.mIoU', scale=100)
 row_pseudo = dict(label='pseudo-mask mIoU (random walk)', file='{pseudo_eval.out}/report.json',
                   key='mIoU', scale=100)
 row_deeplab = dict(label='DeepLab-v2 val mIoU (pseudo labels)',
