@@ -54,6 +54,8 @@ def test_climb_schedule_halves_at_the_half_scale_and_keeps_mul_2():
     assert climb_schedule(5, half=True) == (5, 1)
     assert climb_schedule(8, half=True) == (5, 1.0)
     assert climb_schedule(8, half=False) == (8, 1.0)
+    # the 6..10 branch (the toy pipeline's T=6) and its edges
+    assert [climb_schedule(t, half=True) for t in (6, 10, 11)] == [(5, 1.0), (5, 1.0), (5, 2)]
 
 
 def test_scale_order_puts_the_half_scale_first():
