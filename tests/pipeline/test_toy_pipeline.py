@@ -5,8 +5,8 @@ report, and a DeepLab-v2 trained on its pseudo labels that segments toy val; a r
 every stage and ``--from`` reruns the tail only.
 
 Floor: DeepLab-v2 (toy config, 100 iterations) on this pipeline's pseudo labels measured 49.3
-toy val mIoU (CAM seeds 50.4 -> pseudo masks 59.7 on toy train); a background-only model
-scores ~16 -> floor 35.
+and 50.2 toy val mIoU in two sessions (CAM seeds 50.4 / 50.6 -> pseudo masks 59.7 / 59.4 on
+toy train; a background-only model scores ~16) -> floor 45, a few points under.
 """
 import json
 import os
@@ -16,7 +16,7 @@ import numpy as np
 
 from fixtures_pipeline import last_checkpoint, run_toy_pipeline
 
-DEEPLAB_PSEUDO_FLOOR = 35.0
+DEEPLAB_PSEUDO_FLOOR = 45.0
 TRAIN_AUG, TRAIN = 300, 30
 
 

@@ -4,8 +4,8 @@ toy pipeline run (tests/fixtures_pipeline.py).
 
 The refinement must beat the seeds it starts from: in the IRN pipeline, pseudo-label mIoU >
 the CAM seeds' mIoU at their best background threshold (chosen on GT, the most favourable
-reading of the seeds) + MARGIN. Measured on toy train: CAM seeds 50.4 (best threshold 0.15),
-pseudo labels 59.7 -> MARGIN 0.05. (In the AMN pipeline of `make demo`: AMN seeds 60.5 ->
+reading of the seeds) + MARGIN. Measured on toy train: CAM seeds 50.4 / 50.6 (best threshold
+0.15), pseudo labels 59.7 / 59.4 in two sessions (+9.3 / +8.8) -> MARGIN 0.07. (In the AMN pipeline of `make demo`: AMN seeds 60.5 ->
 pseudo labels 67.0.)
 """
 import json
@@ -19,7 +19,7 @@ from wsss_plugins.evaluation.seed_eval import evaluate_seeds
 from wsss_plugins.apis.label_passes import split_items
 from wsss_plugins.evaluation.label_eval import evaluate_label_dir
 
-MARGIN = 0.05
+MARGIN = 0.07
 THRESHOLDS = [round(t, 2) for t in np.arange(0.05, 0.55, 0.05)]
 
 

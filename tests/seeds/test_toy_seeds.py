@@ -3,11 +3,12 @@ tools/make_seeds.py --method cam (the session's toy pipeline run, tests/fixtures
 → tools/eval_seeds.py.
 
 The toy CAM covers each object's head and the front of its body, not its tail (by design,
-see wsss_plugins/datasets/toy.py). Measured in `make demo` (toy train, 30 images; floors set
-with margin below):
-* best-threshold seed mIoU 50.4 (threshold 0.15); all-background scores 16.7 -> floor 35;
-* pointing accuracy (the peak of each GT class's map lies on that class): 81% (368 of 455
-  maps, train_aug); chance = the mean area fraction of a class, 11% -> floor 50%.
+see wsss_plugins/datasets/toy.py). Measured (toy train, 30 images; floors a few points under
+the measurements, so a regression of a few points fails):
+* best-threshold seed mIoU 50.4 / 50.6 in two sessions (threshold 0.15); all-background
+  scores 16.7 -> floor 46;
+* pointing accuracy (the peak of each GT class's map lies on that class): 81% / 82% (368 /
+  373 of 455 maps, train_aug); chance = the mean area fraction of a class, 11% -> floor 75%.
 """
 import json
 import os
@@ -19,8 +20,8 @@ import numpy as np
 
 from wsss_plugins.utils.seed_io import load_seed
 
-MIOU_FLOOR = 0.35
-POINTING_FLOOR = 0.50
+MIOU_FLOOR = 0.46
+POINTING_FLOOR = 0.75
 
 
 def eval_cli(repo_root, seed_dir, toy_root, out, *extra):

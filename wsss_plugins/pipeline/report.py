@@ -67,10 +67,11 @@ def write_report(cfg, runner):
         source = osp.relpath(path, runner.work_dir) if path else '–'
         label = row['label']
         if data is not None and row.get('key', '').startswith('protocol.'):
-            ref = data['protocol']  # the rule as eval_seeds applied it: e.g. fixed 0.15
-            label += f' ({ref["rule"]}: {ref["threshold"]:g})'
+            ref = data['protocol']  # the rule as eval_seeds applied it
+            picked = '' if ref['rule'].startswith('fixed') else f': {ref["threshold"]:g}'
+            label += f' ({ref["rule"]}{picked})'
         elif data is not None and row.get('key', '').startswith('best.'):
-            label += f' (threshold {data["best"]["threshold"]:g})'
+            label += f' (GT-selected threshold {data["best"]["threshold"]:g})'
         lines.append(f'| {label} | {shown} | `{source}` |')
     table = '\n'.join(lines)
     md = [f'# Pipeline report: {osp.basename(cfg.filename or "")}', '', table, '']

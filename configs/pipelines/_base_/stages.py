@@ -82,15 +82,15 @@ stage_deeplab_gt_test = dict(
 # methods.md §8) and the best threshold of the sweep, selected with the ground truth.
 row_cam = dict(label='CAM seed mIoU, IRN protocol',
                file='{cam_eval.out}/report.json', key='protocol.mIoU', scale=100)
-row_cam_best = dict(label='CAM seed mIoU, best of the sweep (GT-selected)',
+row_cam_best = dict(label='CAM seed mIoU, best of the sweep',
                     file='{cam_eval.out}/report.json', key='best.mIoU', scale=100)
 row_advcam = dict(label='AdvCAM seed mIoU, AdvCAM protocol',
                   file='{advcam_eval.out}/report.json', key='protocol.mIoU', scale=100)
-row_advcam_best = dict(label='AdvCAM seed mIoU, best of the sweep (GT-selected)',
+row_advcam_best = dict(label='AdvCAM seed mIoU, best of the sweep',
                        file='{advcam_eval.out}/report.json', key='best.mIoU', scale=100)
 row_amn = dict(label='AMN seed mIoU, AMN protocol',
                file='{amn_eval.out}/report.json', key='protocol.mIoU', scale=100)
-row_amn_best = dict(label='AMN seed mIoU, best of the sweep (GT-selected)',
+row_amn_best = dict(label='AMN seed mIoU, best of the sweep',
                     file='{amn_eval.out}/report.json', key='best.mIoU', scale=100)
 row_pseudo = dict(label='pseudo-mask mIoU (random walk)', file='{pseudo_eval.out}/report.json',
                   key='mIoU', scale=100)
