@@ -14,6 +14,7 @@ import json
 from mmengine.config import Config
 
 from wsss_plugins.apis.label_passes import generate_ir_labels
+from wsss_plugins.engine import add_pass_args, init_pass_launcher
 from wsss_plugins.utils.protocols import PROTOCOLS, presets_help
 
 
@@ -30,7 +31,8 @@ def main():
     parser.add_argument('--cam-power', type=float, help='override the preset cam power')
     parser.add_argument('--nproc', type=int, default=1, help='CRF worker processes')
     parser.add_argument('--data-root', help='override the config data root')
-    args = parser.parse_args()
+    args = add_pass_args(parser).parse_args()
+    init_pass_launcher(args.launcher)  # torchrun: the images are sharded over the ranks
 
     params = dict(PROTOCOLS[args.preset]['ir_label'])
     for key in ('conf_fg', 'conf_bg', 'cam_power'):

@@ -14,8 +14,8 @@ import json
 
 from mmengine.config import Config
 
-from wsss_plugins.engine import default_device
 from wsss_plugins.apis.label_passes import generate_pseudo_labels
+from wsss_plugins.engine import add_pass_args, default_device, init_pass_launcher
 from wsss_plugins.refine.random_walk import RW_METHODS
 from wsss_plugins.utils.checkpoint import load_model
 from wsss_plugins.utils.protocols import PROTOCOLS, presets_help
@@ -41,7 +41,8 @@ def main():
     parser.add_argument('--non-strict', action='store_true',
                         help='load a checkpoint whose keys or shapes do not all fit the model')
     parser.add_argument('--device', default=None, help='default: cuda when available')
-    args = parser.parse_args()
+    args = add_pass_args(parser).parse_args()
+    init_pass_launcher(args.launcher)  # torchrun: the images are sharded over the ranks
 
     params = dict(PROTOCOLS[args.preset]['random_walk'])
     for key in ('bg_threshold', 'cam_power'):

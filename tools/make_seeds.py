@@ -18,6 +18,7 @@ import sys
 from mmengine.config import Config, DictAction
 
 import wsss_plugins  # noqa: F401 - registers the seed generators
+from wsss_plugins.engine import add_pass_args
 from wsss_plugins.registry import SEED_GENERATORS
 
 
@@ -42,23 +43,17 @@ def parse_args():
     parser.add_argument('--device', default=None, help='default: cuda:LOCAL_RANK if available')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. seed_generators.advcam.adv_iter=10')
-    parser.add_argument('--launcher', choices=['none', 'pytorch'], default=None,
-                        help='default: pytorch when started by torchrun (WORLD_SIZE > 1)')
-    return parser.parse_args()
+    return add_pass_args(parser).parse_args()
 
 
 def main():
     args = parse_args()
-    from mmengine.dist import get_dist_info
-
     from wsss_plugins.datasets import build_split_dataset
-    from wsss_plugins.engine import default_device, init_distributed
+    from wsss_plugins.engine import default_device, init_pass_launcher
     from wsss_plugins.apis.seed_pass import build_seed_generator, generate_seeds
     from wsss_plugins.utils.checkpoint import load_model
 
-    launcher = args.launcher or ('pytorch' if int(os.environ.get('WORLD_SIZE', 1)) > 1 else 'none')
-    init_distributed(launcher)  # gloo without CUDA
-    rank, world_size = get_dist_info()
+    rank, world_size = init_pass_launcher(args.launcher)  # gloo without CUDA
     device = args.device or default_device()
 
     cfg = Config.fromfile(args.config)

@@ -102,3 +102,42 @@ def test_torchrun_seed_pass_writes_the_single_process_files(repo_root, tiny_toy,
         a, b = (np.load(osp.join(outs[n], name), allow_pickle=True).item() for n in (1, 2))
         assert torch.equal(a['keys'], b['keys'])
         np.testing.assert_allclose(a['high_res'], b['high_res'], atol=1e-6)
+
+
+def test_torchrun_ir_label_and_random_walk_passes_shard_and_match(repo_root, tiny_toy,
+                                                                 tmp_path):
+    """make_ir_labels and make_pseudo_labels under torchrun: each rank writes its share
+    through the one per-image runner, rank 0 reports after all are done; same files."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+
+    from wsss_plugins.utils.seed_io import save_seed
+    from PIL import Image
+    init_default_scope('mmseg')
+    seeds = tmp_path / 'gt_seeds'  # seeds from the ground truth: the CRF has work to do
+    seeds.mkdir()
+    names = open(osp.join(tiny_toy, 'ImageSets/Segmentation/train_aug.txt')).read().split()
+    for name in names:
+        gt = np.asarray(Image.open(osp.join(tiny_toy, 'SegmentationClass', name + '.png')))
+        keys = np.array(sorted(set(np.unique(gt)) - {0, 255})) - 1
+        high = np.stack([(gt == k + 1).astype(np.float32) for k in keys])
+        save_seed(str(seeds / f'{name}.npy'), keys, high[:, ::4, ::4], high)
+    irn_config = osp.join(repo_root, 'configs', 'irn', 'irn_toy.py')
+    torch.manual_seed(0)
+    irn = str(tmp_path / 'irn.pth')
+    torch.save(dict(state_dict=MODELS.build(Config.fromfile(irn_config).model).state_dict()),
+               irn)
+    outs = {}
+    for nproc in (1, 2):
+        ir, pseudo = str(tmp_path / f'ir_{nproc}'), str(tmp_path / f'pseudo_{nproc}')
+        run(repo_root, tiny_toy, osp.join(repo_root, 'tools', 'make_ir_labels.py'), str(seeds),
+            '--config', irn_config, '--split', 'train_aug', '--out', ir, nproc=nproc)
+        run(repo_root, tiny_toy, osp.join(repo_root, 'tools', 'make_pseudo_labels.py'),
+            str(seeds), irn_config, irn, '--split', 'train_aug', '--out', pseudo, nproc=nproc)
+        outs[nproc] = (ir, pseudo)
+    for one, two in zip(outs[1], outs[2]):
+        assert os.path.isfile(osp.join(two, 'report.json'))
+        for name in names:
+            a, b = (np.asarray(Image.open(osp.join(d, name + '.png'))) for d in (one, two))
+            np.testing.assert_array_equal(a, b)

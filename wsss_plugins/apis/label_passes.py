@@ -1,9 +1,9 @@
 """Dataset-level drivers of ``tools/make_ir_labels.py`` and ``tools/make_pseudo_labels.py``.
 
-Both write ``<out>/<name>.png`` per image of a split (atomic; existing files are
-skipped, so an interrupted run resumes), check up front that the seed directory
-matches the dataset (a seed per image, of the image's size and classes), and, when
-the split has ground truth, write ``<out>/report.json`` with the mIoU of the whole
+Both write ``<out>/<name>.png`` per image of a split through the one per-image runner
+(``apis/per_image.py``: sharded over torchrun ranks, atomic, resumable), check up front
+that the seed directory matches the dataset (a seed per image, of the image's size and
+classes), and, when the split has ground truth, write ``<out>/report.json`` with the mIoU of the whole
 directory (``ConfusionMatrix``: 255 counts as background, as IRN's ``eval_sem_seg``).
 """
 import json
@@ -17,8 +17,9 @@ from ..evaluation.label_eval import evaluate_label_dir
 from ..refine.ir_label import make_ir_label
 from ..refine.random_walk import random_walk_label
 from ..utils.image import normalize, read_rgb
-from ..utils.io import atomic_save_png, atomic_write, parallel_map, progress
+from ..utils.io import atomic_save_png, atomic_write
 from ..utils.seed_io import check_seed_dir, load_seed, seed_path
+from .per_image import barrier, dist_info, raise_on_failures, run_per_image
 
 
 def split_items(cfg, split, data_root=None):
@@ -62,54 +63,65 @@ def load_checked_seed(seed_dir, item, img_size):
 
 
 def _ir_label_job(item, seed_dir, out_dir, params):
-    out = osp.join(out_dir, item['name'] + '.png')
-    if osp.exists(out):
-        return
     img = read_rgb(item['img_path'])
     seed = load_checked_seed(seed_dir, item, img.shape[:2])
-    atomic_save_png(out, make_ir_label(img, seed, **params))
+    atomic_save_png(_png(out_dir, item), make_ir_label(img, seed, **params))
+
+
+def _png(out_dir, item):
+    return osp.join(out_dir, item['name'] + '.png')
+
+
+def _finish(result, what, dataset, items, out_dir, settings):
+    """Raise on failed images; after every rank is done, rank 0 writes the report."""
+    raise_on_failures(result, what)
+    barrier()
+    return write_report(dataset, items, out_dir, settings) if dist_info()[0] == 0 else None
 
 
 def generate_ir_labels(cfg, split, seed_dir, out_dir, conf_fg, conf_bg, cam_power=1.0,
                        nproc=1, data_root=None):
-    """IR label PNGs of a split (0 = bg, 1..C, 255 = uncertain). Returns the report or None."""
+    """IR label PNGs of a split (0 = bg, 1..C, 255 = uncertain). Returns the report or None.
+
+    Sharded over torchrun ranks; ``nproc`` CRF worker processes per rank."""
     dataset, items = split_items(cfg, split, data_root)
     check_seed_dir(seed_dir, [it['name'] for it in items])
     os.makedirs(out_dir, exist_ok=True)
-    todo = [it for it in items if not osp.exists(osp.join(out_dir, it['name'] + '.png'))]
-    job = partial(_ir_label_job, seed_dir=seed_dir, out_dir=out_dir,
-                  params=dict(conf_fg=conf_fg, conf_bg=conf_bg, cam_power=cam_power))
-    parallel_map(job, todo, nproc=nproc, desc='IR labels')
-    return write_report(dataset, items, out_dir, dict(
-        stage='ir_label', split=split, seed_dir=seed_dir, conf_fg=conf_fg, conf_bg=conf_bg,
-        cam_power=cam_power))
+    params = dict(conf_fg=conf_fg, conf_bg=conf_bg, cam_power=cam_power)
+    job = partial(_ir_label_job, seed_dir=seed_dir, out_dir=out_dir, params=params)
+    result = run_per_image(items, partial(_png, out_dir), job, *dist_info(), nproc=nproc,
+                           desc='IR labels')
+    return _finish(result, f'IR labels in {out_dir}', dataset, items, out_dir, dict(
+        stage='ir_label', split=split, seed_dir=seed_dir, **params))
 
 
 def generate_pseudo_labels(model, cfg, split, seed_dir, out_dir, bg_threshold=0.25,
                            cam_power=1.0, beta=10, exp_times=8, radius=5, method='sparse',
                            data_root=None):
-    """Random-walk pseudo-label PNGs (0..C) of a split. Returns the report or None."""
+    """Random-walk pseudo-label PNGs (0..C) of a split. Returns the report or None.
+
+    Sharded over torchrun ranks."""
     import torch
 
     dataset, items = split_items(cfg, split, data_root)
     check_seed_dir(seed_dir, [it['name'] for it in items])
     os.makedirs(out_dir, exist_ok=True)
     device = next(model.parameters()).device
-    for item in progress(items, desc='random walk'):
-        out = osp.join(out_dir, item['name'] + '.png')
-        if osp.exists(out):
-            continue
+    walk = dict(bg_threshold=bg_threshold, cam_power=cam_power, beta=beta,
+                exp_times=exp_times, radius=radius, method=method)
+
+    def random_walk(item):
         img = read_rgb(item['img_path'])
         seed = load_checked_seed(seed_dir, item, img.shape[:2])
         # IRN's float64 normalisation, as the seed passes (not the preprocessor's float32)
         edge, _ = model.predict_edge(torch.from_numpy(normalize(img))[None].to(device))
-        label = random_walk_label(seed, edge.cpu(), img.shape[:2], bg_threshold=bg_threshold,
-                                  cam_power=cam_power, beta=beta, exp_times=exp_times,
-                                  radius=radius, method=method)
-        atomic_save_png(out, label)
-    return write_report(dataset, items, out_dir, dict(
-        stage='pseudo_label', split=split, seed_dir=seed_dir, bg_threshold=bg_threshold,
-        cam_power=cam_power, beta=beta, exp_times=exp_times, radius=radius, method=method))
+        atomic_save_png(_png(out_dir, item),
+                        random_walk_label(seed, edge.cpu(), img.shape[:2], **walk))
+
+    result = run_per_image(items, partial(_png, out_dir), random_walk, *dist_info(),
+                           desc='random walk')
+    return _finish(result, f'pseudo labels in {out_dir}', dataset, items, out_dir, dict(
+        stage='pseudo_label', split=split, seed_dir=seed_dir, **walk))
 
 
 def write_report(dataset, items, out_dir, settings):

@@ -1,18 +1,13 @@
-"""Seed generation over a dataset split: sharded, resumable, failure-tolerant.
-
-Rank r of a world of n processes takes images r, r+n, r+2n, ... (IRN's
-``split_dataset`` does the same per GPU).  An image whose seed file exists is
-skipped, every file is written atomically, and an image that fails is reported by
-name while the others go on.
-"""
+"""Seed generation over a dataset split, through the one per-image runner
+(``apis/per_image.py``: sharded over torchrun ranks, resumable, atomic, failures named)."""
 import os.path as osp
 
 import numpy as np
 
 from ..registry import SEED_GENERATORS
-from ..utils.io import progress
 from ..utils.image import read_rgb
 from ..utils.seed_io import save_seed, seed_path
+from .per_image import run_per_image
 
 
 def build_seed_generator(cfg, model):
@@ -40,21 +35,14 @@ def generate_seeds(generator, dataset, out_dir, rank=0, world_size=1):
     Returns:
         dict(written=int, skipped=int, failures=[(name, message), ...]).
     """
-    indices = range(rank, len(dataset), world_size)
-    written, skipped, failures = 0, 0, []
-    for index in progress(indices, total=len(indices), desc=f'seeds -> {out_dir}'):
-        info = dataset.get_data_info(index)
-        name = sample_name(info)
-        path = seed_path(out_dir, name)
-        if osp.isfile(path):
-            skipped += 1
-            continue
-        try:
-            img = read_rgb(info['img_path'])
-            keys = np.flatnonzero(np.asarray(info['img_labels']))
-            seed = generator(img, keys, data_info=info)
-            save_seed(path, seed['keys'], seed['cam'], seed['high_res'])
-            written += 1
-        except Exception as e:  # noqa: BLE001 - reported per image, the others go on
-            failures.append((name, f'{info["img_path"]}: {type(e).__name__}: {e}'))
-    return dict(written=written, skipped=skipped, failures=failures)
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    items = [dict(info, name=sample_name(info)) for info in infos]
+
+    def write_seed(item):
+        img = read_rgb(item['img_path'])
+        keys = np.flatnonzero(np.asarray(item['img_labels']))
+        seed = generator(img, keys, data_info=item)
+        save_seed(seed_path(out_dir, item['name']), seed['keys'], seed['cam'], seed['high_res'])
+
+    return run_per_image(items, lambda item: seed_path(out_dir, item['name']), write_seed,
+                         rank, world_size, desc=f'seeds -> {out_dir}')

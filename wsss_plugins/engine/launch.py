@@ -58,6 +58,23 @@ def build_runner(cfg):
     return Runner.from_cfg(cfg)
 
 
+def add_pass_args(parser):
+    """The options of every per-image pass tool (seeds, IR labels, pseudo labels)."""
+    parser.add_argument('--launcher', choices=['none', 'pytorch'], default=None,
+                        help='default: pytorch when started by torchrun (WORLD_SIZE > 1): '
+                             'the images are sharded over the processes')
+    return parser
+
+
+def init_pass_launcher(launcher):
+    """Start the process group of a per-image pass tool; returns (rank, world size)."""
+    from mmengine.dist import get_dist_info
+    if launcher is None:
+        launcher = 'pytorch' if int(os.environ.get('WORLD_SIZE', 1)) > 1 else 'none'
+    init_distributed(launcher)
+    return get_dist_info()
+
+
 def init_distributed(launcher, dist_cfg=None):
     """Start the process group of ``launcher`` (if any); returns the world size.
 

@@ -25,8 +25,9 @@ command, the content of the config files it names and the completion times of
 the stages it reads; it is skipped while that fingerprint holds, so a rerun
 skips every finished stage and a changed config or input reruns what depends on
 it.  A failing stage stops the run with its name and log; finished outputs stay.
-Multi-GPU: with ``gpus > 1``, ``train``/``test``/``make_seeds`` stages run under
-torchrun with ``--launcher pytorch`` (MMEngine's launcher, no scheduler of ours).
+Multi-GPU: with ``gpus > 1``, the training, test and per-image pass stages (seeds, IR
+labels, pseudo labels) run under torchrun with ``--launcher pytorch`` (MMEngine's launcher,
+no scheduler of ours).
 """
 import hashlib
 import json
@@ -40,7 +41,7 @@ import time
 from ..utils.io import atomic_write
 
 PLACEHOLDER = re.compile(r'\{([A-Za-z_][\w]*)(?:\.(out|checkpoint))?\}')
-DISTRIBUTED_TOOLS = ('train', 'test', 'make_seeds')
+DISTRIBUTED_TOOLS = ('train', 'test', 'make_seeds', 'make_ir_labels', 'make_pseudo_labels')
 DONE_FILE = '.stage_done.json'
 
 

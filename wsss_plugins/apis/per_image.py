@@ -1,0 +1,67 @@
+"""The one per-image pass runner (seeds, IR labels, random-walk pseudo labels, ...).
+
+Every pass is "for each image of a split, write one file": rank r of a world of n
+processes (torchrun) takes images r, r+n, r+2n, ... (IRN's ``split_dataset`` does the same
+per GPU); an image whose output exists is skipped, so an interrupted pass resumes; the
+work function writes its file atomically (``utils.io.atomic_write``), so no half-written
+file survives a kill; an image that fails is reported by name while the others go on;
+``nproc`` worker processes share a rank's images (CPU-bound passes such as the CRF).
+"""
+import os.path as osp
+from functools import partial
+
+from ..utils.io import parallel_map
+
+
+class PassFailed(ValueError):
+    """Images of a pass failed; the message names them (the other images were written)."""
+
+
+def _guarded(work, item):
+    try:
+        work(item)
+    except Exception as e:  # noqa: BLE001 - reported per image, the others go on
+        return item['name'], f'{item.get("img_path", item["name"])}: {type(e).__name__}: {e}'
+    return None
+
+
+def run_per_image(items, out_path, work, rank=0, world_size=1, nproc=1, desc=None):
+    """Run ``work(item)`` for this rank's items whose ``out_path(item)`` does not exist.
+
+    Args:
+        items: dicts with at least ``name`` (and ``img_path``, used in messages).
+        out_path: item → the file ``work`` writes.
+        work: item → None; writes ``out_path(item)`` atomically. Picklable when ``nproc > 1``.
+
+    Returns:
+        dict(written=int, skipped=int, failures=[(name, message), ...]).
+    """
+    mine = items[rank::world_size]
+    todo = [item for item in mine if not osp.exists(out_path(item))]
+    failures = [f for f in parallel_map(partial(_guarded, work), todo, nproc=nproc, desc=desc)
+                if f is not None]
+    return dict(written=len(todo) - len(failures), skipped=len(mine) - len(todo),
+                failures=failures)
+
+
+def raise_on_failures(result, what):
+    """``PassFailed`` naming the first failures of ``result`` (from ``run_per_image``)."""
+    failures = result['failures']
+    if failures:
+        shown = '\n  '.join(message for _, message in failures[:5])
+        more = f'\n  (+{len(failures) - 5} more)' if len(failures) > 5 else ''
+        raise PassFailed(f'{what}: {len(failures)} image(s) failed, the others were written:'
+                         f'\n  {shown}{more}')
+
+
+def dist_info():
+    """``(rank, world size)``: of the process group when one is initialised, else (0, 1)."""
+    from mmengine.dist import get_dist_info
+    return get_dist_info()
+
+
+def barrier():
+    """Wait for every rank (no-op without a process group): reports need every file."""
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
