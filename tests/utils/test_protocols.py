@@ -21,7 +21,7 @@ def test_the_table_holds_the_references_values():
     assert len(advcam) == 20 and advcam[0] == 0.15 and advcam[-1] == 0.34
     assert PROTOCOLS['wood']['seed_thresholds'] == (0.08, 0.09, 0.1, 0.11, 0.12, 0.13, 0.14)
     assert describe_seed_rule('irn') == 'fixed 0.15'
-    assert describe_seed_rule('advcam') == 'best of 0.15-0.34 (GT-selected)'
+    assert describe_seed_rule('advcam') == 'best of 0.15-0.34, GT-selected'
 
 
 def report_of(curve):

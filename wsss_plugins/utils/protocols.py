@@ -51,11 +51,11 @@ def protocol(name):
 
 
 def describe_seed_rule(name):
-    """``'fixed 0.15'`` or ``'best of 0.15-0.34 (GT-selected)'``."""
+    """``'fixed 0.15'`` or ``'best of 0.15-0.34, GT-selected'``."""
     thresholds = protocol(name)['seed_thresholds']
     if len(thresholds) == 1:
         return f'fixed {thresholds[0]:g}'
-    return f'best of {thresholds[0]:g}-{thresholds[-1]:g} (GT-selected)'
+    return f'best of {thresholds[0]:g}-{thresholds[-1]:g}, GT-selected'
 
 
 def presets_help(section):
