@@ -2,8 +2,8 @@
 
 The config's ``train_dataloader.batch_size`` is the global batch: N processes load batch/N
 each, so one step of N processes has the loss and gradients of one process on the same
-global batch (CAM: a per-image mean; IRN: pair means over the global batch, the counts
-summed across processes), an epoch has the same number of iterations, and sharded seed
+global batch (CAM: a per-image mean; IRN: pair means, AMN's PCL and the balanced CE: pixel
+means over the global batch, the counts summed across processes), an epoch has the same number of iterations, and sharded seed
 passes write the files one process writes.
 """
 import os
@@ -59,7 +59,15 @@ def assert_same_step(one, two):
     ('configs/irn/irn_toy.py', ['model.train_backbone=False',
                                 'train_dataloader.dataset.data_prefix.seg_map_path='
                                 'SegmentationClass']),
-], ids=['cam', 'irn'])
+    # AMN's PCL loss and DeepLab-v2's balanced CE (pseudo-label training): means over the
+    # bg / fg pixels of the global batch. AMN without its dropout (random per process).
+    ('configs/amn/amn_toy.py', ['model.backbone.norm_eval=True', 'model.dropout_ratio=0.0',
+                                'train_dataloader.dataset.data_prefix.seg_map_path='
+                                'SegmentationClass']),
+    ('configs/deeplabv2/deeplabv2_toy_pseudo.py', ['model.backbone.norm_eval=True',
+                                                   'train_dataloader.dataset.data_prefix.'
+                                                   'seg_map_path=SegmentationClass']),
+], ids=['cam', 'irn', 'amn_pcl', 'deeplab_balanced_ce'])
 def test_two_processes_give_the_loss_and_gradients_of_one(repo_root, tiny_toy, tmp_path,
                                                           config, options):
     options = [*options, 'train_dataloader.batch_size=8']

@@ -11,6 +11,9 @@ background pixels (label 0) and the mean over the foreground pixels (label not i
 {0, ignore}), each weighted 1/2. Ignored pixels (255, uncertain in the IR label) are in
 neither set.
 
+Under DDP the two pixel counts are summed over the processes, so N processes give the
+gradient of one process on the same global batch (the reference's single process).
+
 Deviations: a set with no pixel in the batch contributes 0 (the reference divides by 0 and
 returns NaN); labels are resized with the size given as (H, W) (the reference passes
 ``logit.shape[-2:]`` to PIL as (W, H), which only agrees for the square crops it trains
@@ -21,6 +24,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.registry import MODELS
 
+from ...utils.dist import global_denominators
 from ...utils.image import resize_labels_nearest
 
 
@@ -58,8 +62,10 @@ class PCLLoss(nn.Module):
         loss = -(F.log_softmax(cls_score.float(), dim=1) * targets).sum(1)
         bg = label == 0
         fg = (label != 0) & (label != ignore_index)
-        loss_bg = loss[bg].sum() / bg.sum().clamp(min=1)
-        loss_fg = loss[fg].sum() / fg.sum().clamp(min=1)
+        # Pixel counts over the global batch (all processes), as one process on the batch.
+        (n_bg, n_fg), world = global_denominators(torch.stack([bg.sum(), fg.sum()]))
+        loss_bg = world * loss[bg].sum() / n_bg.clamp(min=1)
+        loss_fg = world * loss[fg].sum() / n_fg.clamp(min=1)
         return self.loss_weight * 0.5 * (loss_bg + loss_fg)
 
     @property
