@@ -45,4 +45,5 @@ def test_coco_configs_read_the_lists_the_converter_writes(config, coco_root, mon
     files = list(data_files(cfg.to_dict(), cfg.get('data_root', coco_root)))
     assert any(key == 'ann_file' for key, _ in files)
     missing = [path for _, path in files if not osp.isfile(path)]
-    assert not missing, f'{osp.basename(config)} names files the converter does not write: {missing}'
+    assert not missing, (f'{osp.basename(config)} names files the converter does not write: '
+                         f'{missing}')

@@ -33,7 +33,8 @@ def test_a_pin_the_environment_does_not_hold_is_named_with_the_version_found(tmp
     bad.write_text('numpy==0.0.1  # impossible\nsetuptools<60\nno-such-package==1.0\n')
     out = run_check('--constraints', str(bad), '--no-pip-check')
     assert out.returncode == 1
-    assert f'numpy: {numpy.__version__} is installed, the constraints file wants ==0.0.1' in out.stderr
+    assert (f'numpy: {numpy.__version__} is installed, the constraints file wants ==0.0.1'
+            in out.stderr)
     assert f'setuptools: {setuptools.__version__} is installed' in out.stderr
     assert 'no-such-package: not installed' in out.stderr
 

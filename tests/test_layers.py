@@ -6,8 +6,8 @@
     3  apis, engine, pipeline      drivers: per-image passes, launchers, the stage runner
 
 A module may import its own subpackage and anything in a lower layer, never a sibling of
-its own layer (in layers 1 and 2) or a higher one. Checked on the source (every ``import`` statement, also
-those inside functions), so a lazy import cannot hide an upward arrow.
+its own layer (in layers 1 and 2) or a higher one. Checked on the source (every ``import``
+statement, also those inside functions), so a lazy import cannot hide an upward arrow.
 """
 import ast
 import os

@@ -51,7 +51,7 @@ def main():
     from wsss_plugins.datasets import build_split_dataset
     from wsss_plugins.evaluation.seed_eval import (evaluate_seeds, parse_sweep, plot_curve,
                                                    protocol_result)
-    from wsss_plugins.apis.seed_pass import sample_name
+    from wsss_plugins.apis.per_image import sample_name
     from wsss_plugins.utils import atomic_write
 
     cfg_path = args.config or osp.join(DATASET_BASES, f'{args.dataset}.py')

@@ -3,8 +3,8 @@
 The config's ``train_dataloader.batch_size`` is the global batch: N processes load batch/N
 each, so one step of N processes has the loss and gradients of one process on the same
 global batch (CAM: a per-image mean; IRN: pair means, AMN's PCL and the balanced CE: pixel
-means over the global batch, the counts summed across processes), an epoch has the same number of iterations, and sharded seed
-passes write the files one process writes.
+means over the global batch, the counts summed across processes), an epoch has the same
+number of iterations, and sharded per-image passes write the files one process writes.
 """
 import os
 import os.path as osp

@@ -5,8 +5,8 @@ toy pipeline run (tests/fixtures_pipeline.py).
 The refinement must beat the seeds it starts from: in the IRN pipeline, pseudo-label mIoU >
 the CAM seeds' mIoU at their best background threshold (chosen on GT, the most favourable
 reading of the seeds) + MARGIN. Measured on toy train: CAM seeds 50.4 / 50.6 (best threshold
-0.15), pseudo labels 59.7 / 59.4 in two sessions (+9.3 / +8.8) -> MARGIN 0.07. (In the AMN pipeline of `make demo`: AMN seeds 60.5 ->
-pseudo labels 67.0.)
+0.15), pseudo labels 59.7 / 59.4 in two sessions (+9.3 / +8.8) -> MARGIN 0.07. (In the AMN
+pipeline of `make demo`: AMN seeds 60.4 -> pseudo labels 67.2.)
 """
 import json
 import os

@@ -20,7 +20,7 @@ THRESHOLDS = [round(0.1 + 0.05 * i, 2) for i in range(11)]  # 0.10 ... 0.60
 
 def evaluate(seed_dir, toy_root, repo_root):
     from wsss_plugins.datasets import build_split_dataset
-    from wsss_plugins.apis.seed_pass import sample_name
+    from wsss_plugins.apis.per_image import sample_name
     cfg = Config.fromfile(osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_voc.py'))
     ds = build_split_dataset(cfg, 'train', seg_map_path='gt', data_root=toy_root)
     infos = [ds.get_data_info(i) for i in range(len(ds))]

@@ -3,8 +3,9 @@
 Both write ``<out>/<name>.png`` per image of a split through the one per-image runner
 (``apis/per_image.py``: sharded over torchrun ranks, atomic, resumable), check up front
 that the seed directory matches the dataset (a seed per image, of the image's size and
-classes), and, when the split has ground truth, write ``<out>/report.json`` with the mIoU of the whole
-directory (``ConfusionMatrix``: 255 counts as background, as IRN's ``eval_sem_seg``).
+classes), and, when the split has ground truth, write ``<out>/report.json`` with the mIoU
+of the whole directory (``ConfusionMatrix``: 255 counts as background, as IRN's
+``eval_sem_seg``).
 """
 import json
 import os
@@ -12,14 +13,15 @@ import os.path as osp
 from functools import partial
 
 import numpy as np
+from mmengine.dist import barrier, get_dist_info
 
 from ..evaluation.label_eval import evaluate_label_dir
 from ..refine.ir_label import make_ir_label
 from ..refine.random_walk import random_walk_label
-from ..utils.image import normalize, read_rgb
+from ..utils.image import normalize, read_rgb, strided_size
 from ..utils.io import atomic_save_png, atomic_write
 from ..utils.seed_io import check_seed_dir, load_seed, seed_path
-from .per_image import barrier, dist_info, raise_on_failures, run_per_image
+from .per_image import raise_on_failures, run_per_image, sample_name
 
 
 def split_items(cfg, split, data_root=None):
@@ -37,8 +39,8 @@ def split_items(cfg, split, data_root=None):
     items = []
     for i in range(len(dataset)):
         info = dataset.get_data_info(i)
-        items.append(dict(name=osp.splitext(osp.basename(info['img_path']))[0],
-                          img_path=info['img_path'], img_labels=info['img_labels'],
+        items.append(dict(name=sample_name(info), img_path=info['img_path'],
+                          img_labels=info['img_labels'],
                           seg_map_path=info.get('seg_map_path')))
     return dataset, items
 
@@ -51,7 +53,7 @@ def load_checked_seed(seed_dir, item, img_size):
     if seed['high_res'].shape[1:] != (height, width):
         raise ValueError(f'{path}: high_res is {seed["high_res"].shape[1:]} but the image '
                          f'{item["img_path"]} is {(height, width)} (seeds of another dataset?)')
-    strided = ((height - 1) // 4 + 1, (width - 1) // 4 + 1)
+    strided = strided_size((height, width), 4)
     if seed['cam'].shape[1:] != strided:
         raise ValueError(f'{path}: cam is {seed["cam"].shape[1:]}, expected the stride-4 '
                          f'size {strided} of a {height}x{width} image')
@@ -76,7 +78,7 @@ def _finish(result, what, dataset, items, out_dir, settings):
     """Raise on failed images; after every rank is done, rank 0 writes the report."""
     raise_on_failures(result, what)
     barrier()
-    return write_report(dataset, items, out_dir, settings) if dist_info()[0] == 0 else None
+    return write_report(dataset, items, out_dir, settings) if get_dist_info()[0] == 0 else None
 
 
 def generate_ir_labels(cfg, split, seed_dir, out_dir, conf_fg, conf_bg, cam_power=1.0,
@@ -89,7 +91,7 @@ def generate_ir_labels(cfg, split, seed_dir, out_dir, conf_fg, conf_bg, cam_powe
     os.makedirs(out_dir, exist_ok=True)
     params = dict(conf_fg=conf_fg, conf_bg=conf_bg, cam_power=cam_power)
     job = partial(_ir_label_job, seed_dir=seed_dir, out_dir=out_dir, params=params)
-    result = run_per_image(items, partial(_png, out_dir), job, *dist_info(), nproc=nproc,
+    result = run_per_image(items, partial(_png, out_dir), job, *get_dist_info(), nproc=nproc,
                            desc='IR labels')
     return _finish(result, f'IR labels in {out_dir}', dataset, items, out_dir, dict(
         stage='ir_label', split=split, seed_dir=seed_dir, **params))
@@ -118,7 +120,7 @@ def generate_pseudo_labels(model, cfg, split, seed_dir, out_dir, bg_threshold=0.
         atomic_save_png(_png(out_dir, item),
                         random_walk_label(seed, edge.cpu(), img.shape[:2], **walk))
 
-    result = run_per_image(items, partial(_png, out_dir), random_walk, *dist_info(),
+    result = run_per_image(items, partial(_png, out_dir), random_walk, *get_dist_info(),
                            desc='random walk')
     return _finish(result, f'pseudo labels in {out_dir}', dataset, items, out_dir, dict(
         stage='pseudo_label', split=split, seed_dir=seed_dir, **walk))

@@ -13,6 +13,11 @@ from functools import partial
 from ..utils.io import parallel_map
 
 
+def sample_name(data_info):
+    """The name of an image's output files: its file name without the extension."""
+    return osp.splitext(osp.basename(data_info['img_path']))[0]
+
+
 class PassFailed(ValueError):
     """Images of a pass failed; the message names them (the other images were written)."""
 
@@ -52,16 +57,3 @@ def raise_on_failures(result, what):
         more = f'\n  (+{len(failures) - 5} more)' if len(failures) > 5 else ''
         raise PassFailed(f'{what}: {len(failures)} image(s) failed, the others were written:'
                          f'\n  {shown}{more}')
-
-
-def dist_info():
-    """``(rank, world size)``: of the process group when one is initialised, else (0, 1)."""
-    from mmengine.dist import get_dist_info
-    return get_dist_info()
-
-
-def barrier():
-    """Wait for every rank (no-op without a process group): reports need every file."""
-    import torch.distributed as dist
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier()

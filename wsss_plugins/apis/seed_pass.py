@@ -1,13 +1,11 @@
 """Seed generation over a dataset split, through the one per-image runner
 (``apis/per_image.py``: sharded over torchrun ranks, resumable, atomic, failures named)."""
-import os.path as osp
-
 import numpy as np
 
 from ..registry import SEED_GENERATORS
 from ..utils.image import read_rgb
 from ..utils.seed_io import save_seed, seed_path
-from .per_image import run_per_image
+from .per_image import run_per_image, sample_name
 
 
 def build_seed_generator(cfg, model):
@@ -23,10 +21,6 @@ def build_seed_generator(cfg, model):
         raise KeyError(f'unknown seed generator {name!r}; registered: '
                        f'{", ".join(SEED_GENERATORS.module_dict)}')
     return cls(model, **cfg)
-
-
-def sample_name(data_info):
-    return osp.splitext(osp.basename(data_info['img_path']))[0]
 
 
 def generate_seeds(generator, dataset, out_dir, rank=0, world_size=1):

@@ -3,5 +3,6 @@ from .launch import (add_pass_args, add_runner_args, build_runner, default_devic
                      split_global_batch)
 from .model_wrappers import CPUDistributedDataParallel
 
-__all__ = ['add_pass_args', 'init_pass_launcher', 'add_runner_args', 'build_runner', 'default_device', 'init_distributed',
+__all__ = ['add_pass_args', 'add_runner_args', 'build_runner', 'default_device',
+           'init_distributed', 'init_pass_launcher',
            'load_runner_config', 'split_global_batch', 'CPUDistributedDataParallel']

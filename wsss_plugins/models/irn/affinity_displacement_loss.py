@@ -14,8 +14,9 @@ negative when they differ, ignored when either end is uncertain
 
 Means are over the whole batch (IRN sums over the batch before dividing), each
 denominator + 1e-5 as in IRN; under DDP the pair counts are summed over the processes, so
-N processes give the gradient of one process on the same global batch.  The four terms are returned already halved so that
-their sum (what mmengine's ``parse_losses`` optimises) is IRN's total.
+N processes give the gradient of one process on the same global batch.  The four terms are
+returned already halved so that their sum (what mmengine's ``parse_losses`` optimises) is
+IRN's total.
 """
 import torch
 import torch.nn as nn
