@@ -4,7 +4,7 @@ import glob
 import os.path as osp
 
 import pytest
-from mmengine.config import Config
+from wsss_plugins.datasets import load_config
 
 from wsss_plugins.datasets.converters import coco_instances_to_semantic
 
@@ -41,7 +41,7 @@ def coco_root(toy_root, tmp_path_factory):
 @pytest.mark.parametrize('config', COCO_CONFIGS, ids=lambda p: osp.relpath(p, REPO_ROOT))
 def test_coco_configs_read_the_lists_the_converter_writes(config, coco_root, monkeypatch):
     monkeypatch.setenv('WSSS_COCO_ROOT', coco_root)
-    cfg = Config.fromfile(config)
+    cfg = load_config(config)
     files = list(data_files(cfg.to_dict(), cfg.get('data_root', coco_root)))
     assert any(key == 'ann_file' for key, _ in files)
     missing = [path for _, path in files if not osp.isfile(path)]

@@ -1,46 +1,53 @@
 """mIoU of a directory of label PNGs (IR labels, pseudo masks, predictions) on a split.
 
-    python tools/eval_labels.py LABEL_DIR --config configs/_base_/datasets/voc12.py \
-        [--split train] [--data-root DIR] [--out report.json]
+    python tools/eval_labels.py CONFIG --labels LABEL_DIR [--split train] [--out report.json]
+        [--dataset DATASET_CONFIG] [--cfg-options data_root=DIR]
 
-Seeds have their own evaluator (tools/eval_seeds.py, thresholds and sweeps); this one
-reads finished label maps: 255 in a prediction (uncertain) counts as background for the
-mIoU, and the report also gives the uncertain share and the accuracy of the rest.
+``CONFIG`` is a dataset config or any config with one; ``--split`` defaults to the
+dataset's ``eval_split``. Seeds have their own evaluator (tools/eval_seeds.py, thresholds
+and sweeps); this one reads finished label maps: 255 in a prediction (uncertain) counts as
+background for the mIoU, and the report also gives the uncertain share, the accuracy of the
+rest and the all-background baseline.
 """
 import argparse
 import json
 import os.path as osp
 
-from mmengine.config import Config
+from wsss_plugins.engine import add_config_args, add_split_arg
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('label_dir')
-    parser.add_argument('--config', required=True, help='config with a dataset base')
-    parser.add_argument('--split', default='train', help='default train (VOC: 1,464 images)')
-    parser.add_argument('--data-root', help='override the config data root')
+    add_config_args(parser)
+    parser.add_argument('--labels', required=True, metavar='DIR',
+                        help='directory of <name>.png label maps')
+    add_split_arg(parser, 'eval_split')
     parser.add_argument('--out', help='JSON report path')
     args = parser.parse_args()
     from wsss_plugins.apis.label_passes import split_items
+    from wsss_plugins.datasets.config import split_name
+    from wsss_plugins.engine import load_tool_config
     from wsss_plugins.evaluation.label_eval import evaluate_label_dir
     from wsss_plugins.utils import atomic_write
 
-    if not osp.isdir(args.label_dir):
-        raise FileNotFoundError(f'label directory not found: {args.label_dir}')
-    dataset, items = split_items(Config.fromfile(args.config), args.split, args.data_root)
+    if not osp.isdir(args.labels):
+        raise FileNotFoundError(f'label directory not found: {args.labels}')
+    cfg = load_tool_config(args)
+    split = split_name(cfg, args.split)
+    dataset, items = split_items(cfg, split)
     if items[0]['seg_map_path'] is None:
-        raise ValueError(f'split {args.split!r} has no ground truth to evaluate against')
+        raise ValueError(f'split {split!r} has no ground truth to evaluate against')
     missing = [i['name'] for i in items
-               if not osp.isfile(osp.join(args.label_dir, i['name'] + '.png'))]
+               if not osp.isfile(osp.join(args.labels, i['name'] + '.png'))]
     if missing:
-        raise FileNotFoundError(f'{len(missing)} of {len(items)} images of {args.split} have '
-                                f'no label in {args.label_dir}, e.g. {missing[0]}.png')
+        raise FileNotFoundError(f'{len(missing)} of {len(items)} images of {split} have '
+                                f'no label in {args.labels}, e.g. {missing[0]}.png')
     classes = dataset.metainfo['classes']
-    report = dict(label_dir=args.label_dir, split=args.split, num_images=len(items),
-                  **evaluate_label_dir(items, args.label_dir, len(classes), classes))
-    print(f'{args.split}: mIoU {100 * report["mIoU"]:.2f} over {len(items)} images')
+    report = dict(label_dir=args.labels, split=split, num_images=len(items),
+                  **evaluate_label_dir(items, args.labels, len(classes), classes))
+    print(f'{split}: mIoU {100 * report["mIoU"]:.2f} over {len(items)} images '
+          f'(all background: {100 * report["all_background_mIoU"]:.2f})')
     for name, m in report['per_class'].items():
         iou = 'n/a' if m['iou'] is None else f'{100 * m["iou"]:.1f}'
         print(f'  {name:>14s}  IoU {iou}')

@@ -1,40 +1,34 @@
 """Seed mIoU against ground truth, at one background threshold or over a sweep.
 
-    python tools/eval_seeds.py SEED_DIR --config configs/cam/cam_r50_voc.py \
-        [--split train] [--protocol irn] [--threshold T | --sweep 0.05:0.60:0.05] \
-        [--out report.json]
-    python tools/eval_seeds.py SEED_DIR --dataset toy_voc --data-root data/toy_voc ...
+    python tools/eval_seeds.py CONFIG --seeds SEED_DIR [--split train] [--protocol irn] \
+        [--threshold T | --sweep 0.05:0.60:0.05] [--out report.json] \
+        [--dataset DATASET_CONFIG] [--cfg-options data_root=DIR]
 
+``CONFIG`` is a dataset config (``configs/_base_/datasets/voc12.py``) or any config with
+one; ``--split`` defaults to the dataset's ``eval_split`` (VOC: train, 1,464 images).
 Reports the seed mIoU under the method's reference protocol (``--protocol``, the table in
 ``wsss_plugins/utils/protocols.py``: IRN fixed 0.15, AdvCAM best of 0.15-0.34, AMN fixed
 0.25, W-OoD best of 0.08-0.14) **and** the best of the sweep, labelled as such; the
 protocol's thresholds are always evaluated. Writes a JSON report (per-threshold mIoU,
-per-class IoU/precision/recall, ``protocol`` and ``best``) and, for several thresholds, a
-PNG curve of mIoU against the threshold next to it (``report.png``).
+per-class IoU/precision/recall, ``protocol``, ``best``, the all-background baseline) and,
+for several thresholds, a PNG curve of mIoU against the threshold next to it (``report.png``).
 """
 import argparse
 import json
 import os.path as osp
 
-from mmengine.config import Config
-
 import wsss_plugins  # noqa: F401 - registers the datasets
+from wsss_plugins.engine import add_config_args, add_split_arg
 from wsss_plugins.utils.protocols import PROTOCOLS
-
-DATASET_BASES = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
-                         'configs', '_base_', 'datasets')
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('seed_dir')
-    src = parser.add_mutually_exclusive_group()
-    src.add_argument('--config', help='a config with a dataset base (splits, infer_dataset)')
-    src.add_argument('--dataset', default='voc12', help='dataset base name under '
-                     'configs/_base_/datasets (voc12, coco14, toy_voc); default voc12')
-    parser.add_argument('--data-root', help='override the dataset root')
-    parser.add_argument('--split', default='train', help='default train (VOC: 1,464 images)')
+    add_config_args(parser)
+    parser.add_argument('--seeds', required=True, metavar='DIR',
+                        help='directory of <name>.npy seeds (IRN format)')
+    add_split_arg(parser, 'eval_split')
     thr = parser.add_mutually_exclusive_group()
     thr.add_argument('--threshold', type=float, help='one more fixed background threshold')
     thr.add_argument('--sweep', help='START:STOP:STEP, e.g. 0.05:0.60:0.05 (end inclusive)')
@@ -48,35 +42,36 @@ def parse_args():
 
 def main():
     args = parse_args()
+    from wsss_plugins.apis.per_image import sample_name
     from wsss_plugins.datasets import build_split_dataset
+    from wsss_plugins.datasets.config import split_name
+    from wsss_plugins.engine import load_tool_config
     from wsss_plugins.evaluation.seed_eval import (evaluate_seeds, parse_sweep, plot_curve,
                                                    protocol_result)
-    from wsss_plugins.apis.per_image import sample_name
     from wsss_plugins.utils import atomic_write
 
-    cfg_path = args.config or osp.join(DATASET_BASES, f'{args.dataset}.py')
-    if not osp.isfile(cfg_path):
-        raise FileNotFoundError(f'config not found: {cfg_path}')
-    dataset = build_split_dataset(Config.fromfile(cfg_path), args.split, seg_map_path='gt',
-                                  data_root=args.data_root)
+    cfg = load_tool_config(args)
+    split = split_name(cfg, args.split)
+    dataset = build_split_dataset(cfg, split, seg_map_path='gt')
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     samples = [(sample_name(i), i['seg_map_path'], i['img_labels']) for i in infos]
     extra = parse_sweep(args.sweep) if args.sweep else (
         [] if args.threshold is None else [args.threshold])
     thresholds = sorted({round(t, 6) for t in
                          [*PROTOCOLS[args.protocol]['seed_thresholds'], *extra]})
-    report = evaluate_seeds(args.seed_dir, samples, thresholds, dataset.metainfo['classes'],
+    report = evaluate_seeds(args.seeds, samples, thresholds, dataset.metainfo['classes'],
                             key=args.key, power=args.power)
-    report['split'] = args.split
+    report['split'] = split
     report['protocol'] = protocol_result(report, args.protocol)
 
     for thr, miou in zip(report['thresholds'], report['mIoU']):
         print(f'threshold {thr:.3f}  mIoU {100 * miou:.2f}')
     ref, best = report['protocol'], report['best']
     print(f'{ref["name"]} protocol ({ref["rule"]}): threshold {ref["threshold"]:g}, '
-          f'mIoU {100 * ref["mIoU"]:.2f} ({report["num_images"]} images of {args.split})')
+          f'mIoU {100 * ref["mIoU"]:.2f} ({report["num_images"]} images of {split})')
     print(f'best of all {len(thresholds)} thresholds (GT-selected): threshold '
-          f'{best["threshold"]:g}, mIoU {100 * best["mIoU"]:.2f}')
+          f'{best["threshold"]:g}, mIoU {100 * best["mIoU"]:.2f}; all background: '
+          f'{100 * report["all_background_mIoU"]:.2f}')
     for name, m in best['per_class'].items():
         fmt = lambda v: ' n/a' if v is None else f'{100 * v:5.1f}'  # noqa: E731
         print(f'  {name:>14s}  IoU {fmt(m["iou"])}  P {fmt(m["precision"])}  R {fmt(m["recall"])}')

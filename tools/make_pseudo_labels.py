@@ -1,7 +1,8 @@
 """Seeds + trained IRN → semantic pseudo labels by IRN's random walk (methods.md §0 step 6).
 
-    python tools/make_pseudo_labels.py SEED_DIR configs/irn/irn_r50_voc.py IRN.pth \
-        --split train_aug --out work_dirs/voc/pseudo_label --preset irn
+    python tools/make_pseudo_labels.py configs/irn/irn_r50_voc.py IRN.pth --seeds SEED_DIR \
+        --out work_dirs/voc/pseudo_label [--split train_aug] [--preset irn] \
+        [--dataset DATASET_CONFIG] [--device cuda]
 
 Writes ``OUT/<name>.png`` (0..C), skipping files that exist (resumable), and
 ``OUT/report.json`` (mIoU) when the split has ground truth.  The output directory is a
@@ -12,10 +13,10 @@ the same labels with bounded memory.
 import argparse
 import json
 
-from mmengine.config import Config
-
 from wsss_plugins.apis.label_passes import generate_pseudo_labels
-from wsss_plugins.engine import add_pass_args, default_device, init_pass_launcher
+from wsss_plugins.datasets.config import split_name
+from wsss_plugins.engine import (add_pass_args, default_device, init_pass_launcher,
+                                 load_tool_config)
 from wsss_plugins.refine.random_walk import RW_METHODS
 from wsss_plugins.utils.checkpoint import load_model
 from wsss_plugins.utils.protocols import PROTOCOLS, presets_help
@@ -23,13 +24,7 @@ from wsss_plugins.utils.protocols import PROTOCOLS, presets_help
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('seed_dir', help='directory of <name>.npy seeds (IRN format)')
-    parser.add_argument('config', help='IRN config (also gives the dataset)')
-    parser.add_argument('checkpoint', help='IRN checkpoint')
-    parser.add_argument('--split', default='train_aug', help='split name of the config')
-    parser.add_argument('--out', required=True, help='output directory of PNGs')
-    parser.add_argument('--data-config', help='dataset config (default: the IRN config)')
-    parser.add_argument('--data-root', help='override the config data root')
+    add_pass_args(parser, checkpoint=True, seeds=True, device=True)
     parser.add_argument('--preset', default='irn', choices=sorted(PROTOCOLS),
                         help='per-method random walk: ' + presets_help('random_walk'))
     parser.add_argument('--bg-threshold', type=float, help='override the preset')
@@ -40,22 +35,19 @@ def main():
     parser.add_argument('--method', default='sparse', choices=RW_METHODS)
     parser.add_argument('--non-strict', action='store_true',
                         help='load a checkpoint whose keys or shapes do not all fit the model')
-    parser.add_argument('--device', default=None, help='default: cuda when available')
-    args = add_pass_args(parser).parse_args()
+    args = parser.parse_args()
     init_pass_launcher(args.launcher)  # torchrun: the images are sharded over the ranks
 
     params = dict(PROTOCOLS[args.preset]['random_walk'])
     for key in ('bg_threshold', 'cam_power'):
         if getattr(args, key) is not None:
             params[key] = getattr(args, key)
-    cfg = Config.fromfile(args.config)
-    data_cfg = Config.fromfile(args.data_config) if args.data_config else cfg
+    cfg = load_tool_config(args)
     model = load_model(cfg, args.checkpoint, args.device or default_device(),
                        strict=not args.non_strict)
     report = generate_pseudo_labels(
-        model, data_cfg, args.split, args.seed_dir, args.out, beta=args.beta,
-        exp_times=args.exp_times, radius=args.radius, method=args.method,
-        data_root=args.data_root, **params)
+        model, cfg, split_name(cfg, args.split), args.seeds, args.out, beta=args.beta,
+        exp_times=args.exp_times, radius=args.radius, method=args.method, **params)
     if report is not None:
         print(json.dumps({'mIoU': report['mIoU']}))
 

@@ -1,19 +1,19 @@
 """Test a checkpoint, as mmseg's ``tools/test.py`` does.
 
-    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out PRED_DIR] [--tta]
-        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+    python tools/test.py CONFIG CHECKPOINT [--dataset DATASET_CONFIG] [--work-dir DIR]
+        [--out PRED_DIR] [--tta] [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
 """
 import argparse
 import json
 import os.path as osp
 
-from wsss_plugins.engine import add_runner_args, build_runner, load_runner_config
+from wsss_plugins.engine import (add_config_args, add_runner_args, build_runner,
+                                 load_runner_config)
 
 
 def main():
     parser = argparse.ArgumentParser(description='Test (and evaluate) a wsss_plugins model')
-    parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_config_args(parser, checkpoint=True)
     parser.add_argument('--out', help='directory to write the predicted label PNGs to')
     parser.add_argument('--tta', action='store_true',
                         help='test-time augmentation: cfg.tta_model wraps cfg.model and '

@@ -1,19 +1,20 @@
 """Train a model from a config, as mmseg's ``tools/train.py`` does.
 
-    python tools/train.py configs/amn_voc.py [--work-dir DIR] [--resume] [--amp]
-        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+    python tools/train.py configs/amn_voc.py [--dataset DATASET_CONFIG] [--work-dir DIR]
+        [--resume] [--amp] [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
 
 Multi-GPU: ``bash tools/dist_train.sh CONFIG GPUS`` (torchrun) or
 ``bash tools/slurm_train.sh PARTITION JOB CONFIG``; both use MMEngine's launcher.
 """
 import argparse
 
-from wsss_plugins.engine import add_runner_args, build_runner, load_runner_config
+from wsss_plugins.engine import (add_config_args, add_runner_args, build_runner,
+                                 load_runner_config)
 
 
 def main():
     parser = argparse.ArgumentParser(description='Train a wsss_plugins model')
-    parser.add_argument('config', help='train config file path')
+    add_config_args(parser)
     parser.add_argument('--resume', action='store_true',
                         help='resume from the latest checkpoint in the work_dir')
     parser.add_argument('--amp', action='store_true', help='automatic mixed precision')

@@ -6,30 +6,13 @@
 # Downstream for its seeds: evaluation 0.25, IR labels 0.45/0.15, RW cam^1.3 with bg 0.22
 # (wsss_plugins.utils.protocols.PROTOCOLS['amn_coco']).
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/datasets/coco14_seg.py',
-    '../_base_/models/amn_r50.py', '../_base_/schedules/amn_5ep.py'
+    '../_base_/default_runtime.py', '../_base_/datasets/coco14.py',
+    '../_base_/tasks/affinity_512.py', '../_base_/models/amn_r50.py',
+    '../_base_/schedules/amn_5ep.py'
 ]
-ir_label_dir = 'ir_label'
-crop_size = (512, 512)
-model = dict(num_fg_classes=80, decode_head=dict(num_classes=81))
-amn_train_pipeline = [
-    dict(type='LoadCheckedImage'),
-    dict(type='LoadCheckedAnnotations'),
-    dict(type='RandomRescale', ratio_range=(0.5, 1.5)),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='PackWSSSInputs'),
-]
-train_dataloader = dict(
-    batch_size=16,
-    sampler=dict(_delete_=True, type='DefaultSampler', shuffle=True),
-    drop_last=True,
-    dataset=dict(data_prefix=dict(seg_map_path=ir_label_dir), pipeline=amn_train_pipeline))
 # The COCO branch has no per-epoch evaluation (train_amn_coco.py).
 train_cfg = dict(val_interval=100)
 val_cfg = None
-val_dataloader = None
-val_evaluator = None
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=1, max_keep_ckpts=1))
-seed_generators = dict(amn=dict(ir_label_dir=ir_label_dir, data_root={{_base_.data_root}}))
+seed_generators = dict(amn=dict(ir_label_dir={{_base_.ir_label_dir}}))

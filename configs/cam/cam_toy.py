@@ -1,30 +1,17 @@
 # CPU-sized CAM classifier for the synthetic toy set (tools/make_toy_dataset.py):
-# ResNet-18 at width 16, crop 128, batch 8, output stride 8 (the toy objects' class-specific
-# heads are ~15 px wide: at IRN's stride 16 they fall inside one feature cell).
+# ResNet-18 at width 16, crop 128, batch 8 (configs/_base_/tasks/cls_toy.py), output stride 8
+# (the toy objects' class-specific heads are ~15 px wide: at IRN's stride 16 they fall inside
+# one feature cell).
 # No ImageNet weights exist at this size, so the backbone trains from scratch: batch norm
 # trains (norm_eval=False) and nothing is frozen (frozen_stages=-1), unlike IRN.
 _base_ = [
-    '../_base_/datasets/toy_voc_cls.py',
+    '../_base_/datasets/toy_voc.py', '../_base_/tasks/cls_toy.py',
     '../_base_/models/cam_r50.py', '../_base_/schedules/cam_irn_5ep.py'
 ]
 model = dict(
-    num_classes=4,
-    data_preprocessor=dict(size=(128, 128)),
+    data_preprocessor=dict(size={{_base_.crop_size}}),
     backbone=dict(depth=18, base_channels=16, stem_channels=16, strides=(1, 2, 1, 1),
                   norm_eval=False, frozen_stages=-1, init_cfg=None))
-# Resize-long 128-160 instead of the base's 80-160: at half size the heads shrink to a few
-# pixels and the from-scratch classifier learns them far more slowly (measured on an earlier
-# toy version: loss 0.41 vs 0.37 in 12 epochs, CAM pointing accuracy 33% vs 40%).
-train_dataloader = dict(
-    drop_last=True,
-    dataset=dict(pipeline=[
-        dict(type='LoadCheckedImage'),
-        dict(type='RandomResize', scale=(160, 160), ratio_range=(0.8, 1.0), keep_ratio=True,
-             interpolation='bicubic', backend='pillow'),
-        dict(type='RandomCrop', crop_size=(128, 128)),
-        dict(type='RandomFlip', prob=0.5),
-        dict(type='PackWSSSInputs'),
-    ]))
 # From scratch, IRN's near-plain SGD (momentum 1e-4, the reference quirk) barely moves the
 # toy loss in a CPU budget, and SGD with momentum 0.9 still ends at loss ~0.5 after 8 epochs
 # (measured with the same data); Adam at 1e-3 (classifier x10 kept) reaches ~0.2 and 10

@@ -5,10 +5,9 @@
 #       [--cfg-options model.test_cfg.crf=True]
 # Batch 10 is the global batch: on N GPUs (torchrun) each process loads 10/N.
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/datasets/voc12_seg.py',
-    '../_base_/models/deeplabv2_r101.py', '../_base_/schedules/deeplabv2_30k.py'
+    '../_base_/default_runtime.py', '../_base_/datasets/voc12.py',
+    '../_base_/tasks/seg_321.py', '../_base_/models/deeplabv2_r101.py',
+    '../_base_/schedules/deeplabv2_30k.py'
 ]
-model = dict(
-    data_preprocessor=dict(size={{_base_.crop_size}}),
-    decode_head=dict(num_classes={{_base_.num_classes}}))
+model = dict(data_preprocessor=dict(size={{_base_.crop_size}}))
 default_hooks = dict(checkpoint=dict(interval=5000))

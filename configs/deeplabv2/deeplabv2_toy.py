@@ -4,8 +4,9 @@
 # there are no pretrained statistics to freeze), crop 128, a few CPU minutes.
 #   python tools/train.py configs/deeplabv2/deeplabv2_toy.py
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/datasets/toy_voc_seg.py',
-    '../_base_/models/deeplabv2_r101.py', '../_base_/schedules/deeplabv2_30k.py'
+    '../_base_/default_runtime.py', '../_base_/datasets/toy_voc.py',
+    '../_base_/tasks/seg_toy.py', '../_base_/models/deeplabv2_r101.py',
+    '../_base_/schedules/deeplabv2_30k.py'
 ]
 max_iters = 100
 model = dict(
@@ -13,7 +14,7 @@ model = dict(
     backbone=dict(depth=18, base_channels=16, stem_channels=16,
                   norm_cfg=dict(type='BN', requires_grad=True), norm_eval=False,
                   init_cfg=None),
-    decode_head=dict(in_channels=128, num_classes={{_base_.num_classes}}))
+    decode_head=dict(in_channels=128))
 # From scratch in a few hundred iterations SGD learns background only (lr 0.01: toy val
 # mIoU 18 after 200 iterations; lr 0.05 diverges); Adam learns the classes. The
 # deeplab-pytorch lr multipliers of the head (x10, bias x20 without decay) are kept.

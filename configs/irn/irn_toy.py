@@ -1,9 +1,8 @@
 # IRN on the toy set (CPU, ~2.5 min): ResNet-18 at width 16, crop 128, batch 8.
-#   python tools/make_ir_labels.py SEEDS --config configs/irn/irn_toy.py --split train_aug \
-#       --out data/toy_voc/ir_label
+#   python tools/make_ir_labels.py configs/irn/irn_toy.py --seeds SEEDS --out data/toy_voc/ir_label
 #   python tools/train.py configs/irn/irn_toy.py
-#   python tools/make_pseudo_labels.py SEEDS configs/irn/irn_toy.py \
-#       work_dirs/irn_toy/epoch_8.pth --split train --out PSEUDO_DIR
+#   python tools/make_pseudo_labels.py configs/irn/irn_toy.py work_dirs/irn_toy/epoch_8.pth \
+#       --seeds SEEDS --split train --out PSEUDO_DIR
 # No ImageNet weights exist for this backbone. IRN freezes an ImageNet backbone; the toy
 # stand-in is the toy CAM classifier's backbone: its `backbone.*` keys load into IRNet's
 # backbone, the classifier key is skipped (non-strict load):
@@ -16,46 +15,26 @@
 # with the affinity radius 5 instead of 10: 59.7 (2.5 min). Radius 5 at stride 4 keeps the
 # reference's ratio of radius to object size: toy crops are 128 px, a quarter of IRN's 512.
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/datasets/toy_voc_seg.py',
-    '../_base_/models/irn_r50.py', '../_base_/schedules/irn_3ep.py'
+    '../_base_/default_runtime.py', '../_base_/datasets/toy_voc.py',
+    '../_base_/tasks/affinity_toy.py', '../_base_/models/irn_r50.py',
+    '../_base_/schedules/irn_3ep.py'
 ]
-ir_label_dir = 'ir_label'
 model = dict(
-    data_preprocessor=dict(size=(128, 128)),
+    data_preprocessor=dict(size={{_base_.crop_size}}),
     backbone=dict(depth=18, base_channels=16, stem_channels=16, init_cfg=None,
                   frozen_stages=-1, norm_eval=False),
     train_backbone=True,
     loss=dict(radius=5),
     in_channels=(16, 16, 32, 64, 128),
-    # IRN pads every image to 512 >= all VOC sizes; toy images reach 128x160.
+    # IRN pads every image to 512 >= all VOC sizes; the padding grows to each image that is
+    # larger (models/irn: pad to max(pad_size, image size), rounded to the stride).
     test_cfg=dict(pad_size=(160, 160)))
-irn_train_pipeline = [
-    dict(type='LoadCheckedImage'),
-    dict(type='LoadCheckedAnnotations'),
-    dict(type='RandomRescale', ratio_range=(0.5, 1.5)),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='RandomCrop', crop_size=(128, 128)),
-    dict(type='PackWSSSInputs'),
-]
-train_dataloader = dict(
-    batch_size=8,
-    drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        ann_file='ImageSets/Segmentation/train_aug.txt',  # as VOC: IR labels of train_aug
-        data_prefix=dict(img_path='JPEGImages', seg_map_path=ir_label_dir),
-        pipeline=irn_train_pipeline))
 optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1e-3, weight_decay=1e-4))
 param_scheduler = [
     dict(type='PolyLR', power=0.9, eta_min=0., begin=0, end=8, by_epoch=True,
          convert_to_iter_based=True)
 ]
 train_cfg = dict(max_epochs=8, val_interval=8)
-# No validation/test stage (see schedules/irn_3ep.py); checkpoint once per epoch.
-val_dataloader = None
-val_evaluator = None
-test_dataloader = None
-test_evaluator = None
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=1, max_keep_ckpts=1),
     logger=dict(interval=10))

@@ -1,7 +1,5 @@
-# advcam pipeline on coco14:  python tools/run_pipeline.py configs/pipelines/advcam_coco14.py
-_base_ = ['./_base_/advcam.py', './_base_/coco14.py']
+# The AdvCAM pipeline on COCO 2014 with the references' recipes.
+_base_ = './advcam.py'
+dataset = 'configs/_base_/datasets/coco14.py'
+size = 'full_coco14'
 work_dir = 'work_dirs/pipeline_advcam_coco14'
-# COCO has no train_aug: seeds, masks and their evaluation use train2014.
-mask_split = 'train'
-eval_split = 'train'
-advcam_split = 'train'

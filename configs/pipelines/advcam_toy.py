@@ -1,3 +1,3 @@
-# AdvCAM pipeline on the toy dataset.
-_base_ = ['./_base_/advcam.py', './_base_/toy_voc.py']
+# The AdvCAM pipeline on the synthetic toy dataset (generated when missing), CPU-sized models.
+_base_ = './advcam.py'
 work_dir = 'work_dirs/pipeline_advcam_toy'

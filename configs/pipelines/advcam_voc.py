@@ -1,3 +1,5 @@
-# advcam pipeline on voc12:  python tools/run_pipeline.py configs/pipelines/advcam_voc.py
-_base_ = ['./_base_/advcam.py', './_base_/voc12.py']
+# The AdvCAM pipeline on PASCAL VOC 2012 (aug) with the references' recipes.
+_base_ = './advcam.py'
+dataset = 'configs/_base_/datasets/voc12.py'
+size = 'full'
 work_dir = 'work_dirs/pipeline_advcam_voc'

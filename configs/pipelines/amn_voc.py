@@ -1,3 +1,5 @@
-# amn pipeline on voc12:  python tools/run_pipeline.py configs/pipelines/amn_voc.py
-_base_ = ['./_base_/amn.py', './_base_/voc12.py']
+# The AMN pipeline on PASCAL VOC 2012 (aug) with the references' recipes.
+_base_ = './amn.py'
+dataset = 'configs/_base_/datasets/voc12.py'
+size = 'full'
 work_dir = 'work_dirs/pipeline_amn_voc'

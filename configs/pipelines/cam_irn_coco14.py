@@ -1,6 +1,6 @@
-# cam_irn pipeline on coco14:  python tools/run_pipeline.py configs/pipelines/cam_irn_coco14.py
-_base_ = ['./_base_/cam_irn.py', './_base_/coco14.py']
+# The IRN pipeline (CAM → IR labels → IRN → random walk → DeepLab-v2) on
+# COCO 2014 with the references' recipes.
+_base_ = './cam_irn.py'
+dataset = 'configs/_base_/datasets/coco14.py'
+size = 'full_coco14'
 work_dir = 'work_dirs/pipeline_cam_irn_coco14'
-# COCO has no train_aug: seeds, masks and their evaluation use train2014.
-mask_split = 'train'
-eval_split = 'train'

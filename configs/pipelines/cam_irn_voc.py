@@ -1,3 +1,6 @@
-# cam_irn pipeline on voc12:  python tools/run_pipeline.py configs/pipelines/cam_irn_voc.py
-_base_ = ['./_base_/cam_irn.py', './_base_/voc12.py']
+# The IRN pipeline (CAM → IR labels → IRN → random walk → DeepLab-v2) on
+# PASCAL VOC 2012 (aug) with the references' recipes.
+_base_ = './cam_irn.py'
+dataset = 'configs/_base_/datasets/voc12.py'
+size = 'full'
 work_dir = 'work_dirs/pipeline_cam_irn_voc'

@@ -41,10 +41,10 @@ def test_random_rescale_resizes_as_pillow_does(sample):
                               cv2.resize(label, size, interpolation=cv2.INTER_NEAREST))
 
 
-@pytest.mark.parametrize('dataset_base', ['voc12_cls.py', 'coco14_cls.py', 'toy_voc_cls.py'])
-def test_classifier_resize_long_of_the_configs_is_pillow_bicubic(sample, dataset_base):
+@pytest.mark.parametrize('task_base', ['cls_512.py', 'cls_toy.py'])
+def test_classifier_resize_long_of_the_configs_is_pillow_bicubic(sample, task_base):
     from mmseg.registry import TRANSFORMS
-    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', '_base_', 'datasets', dataset_base))
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', '_base_', 'tasks', task_base))
     resize = next(t for t in cfg.cls_train_pipeline if t['type'] == 'RandomResize')
     resize = TRANSFORMS.build(dict(resize, scale=(40, 40), ratio_range=(1.0, 1.0)))
     img, _ = sample

@@ -161,10 +161,9 @@ def test_image_labels_come_from_the_xml_in_every_loader_unless_pngs_are_asked_fo
                                                                                  tmp_path):
     """VOC layout: Annotations/*.xml (IRN's cls_labels.npy) by default, in the classifier
     loader, the inference datasets of the tools and the segmentation loaders alike."""
-    from mmengine.config import Config
     from mmseg.registry import DATASETS
 
-    from wsss_plugins.datasets import build_split_dataset
+    from wsss_plugins.datasets import build_split_dataset, load_config
     root = copy_toy(small_toy, tmp_path)
     path = osp.join(root, 'Annotations', 'toy_000000.xml')
     text = open(path).read()
@@ -176,13 +175,13 @@ def test_image_labels_come_from_the_xml_in_every_loader_unless_pngs_are_asked_fo
     expected = present.copy()
     expected[['cat', 'dog', 'bird', 'fish'].index(absent)] = 1
 
-    configs = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-                       'configs', '_base_', 'datasets')
-    cls_cfg = Config.fromfile(osp.join(configs, 'toy_voc_cls.py'))
-    seg_cfg = Config.fromfile(osp.join(configs, 'toy_voc_seg.py'))
+    configs = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs')
+    options = dict(data_root=root)
+    cls_cfg = load_config(osp.join(configs, 'cam', 'cam_toy.py'), cfg_options=options)
+    seg_cfg = load_config(osp.join(configs, 'deeplabv2', 'deeplabv2_toy.py'), cfg_options=options)
     loaders = [cls_cfg.train_dataloader.dataset, seg_cfg.train_dataloader.dataset]
-    datasets = [DATASETS.build(dict(ds, data_root=root)) for ds in loaders]
-    datasets.append(build_split_dataset(cls_cfg, 'train_aug', data_root=root))
+    datasets = [DATASETS.build(ds) for ds in loaders]
+    datasets.append(build_split_dataset(cls_cfg, 'train_aug'))
     for ds in datasets:
         np.testing.assert_array_equal(ds.get_data_info(0)['img_labels'], expected)
     from_png = ToyVOCDataset(data_root=root, img_labels_from='SegmentationClass')

@@ -19,10 +19,11 @@ import torch
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('config')
-    parser.add_argument('out')
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
-    from wsss_plugins.engine import add_runner_args, build_runner, load_runner_config
+    from wsss_plugins.engine import (add_config_args, add_runner_args, build_runner,
+                                     load_runner_config)
+    add_config_args(parser)
+    parser.add_argument('out')
     args = add_runner_args(parser).parse_args()
     cfg = load_runner_config(args)
     global_batch = cfg.train_dataloader.batch_size * int(os.environ.get('WORLD_SIZE', 1))

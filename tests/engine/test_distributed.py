@@ -89,13 +89,13 @@ def test_torchrun_training_keeps_the_iterations_per_epoch(repo_root, tiny_toy, t
 
 
 def test_torchrun_seed_pass_writes_the_single_process_files(repo_root, tiny_toy, tmp_path):
-    from mmengine.config import Config
+    from wsss_plugins.datasets import load_config
     from mmengine.registry import init_default_scope
     from mmseg.registry import MODELS
     config = osp.join(repo_root, 'configs', 'cam', 'cam_toy.py')
     init_default_scope('mmseg')
     torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(config).model)
+    model = MODELS.build(load_config(config).model)
     checkpoint = str(tmp_path / 'random_cam.pth')
     torch.save(dict(state_dict=model.state_dict()), checkpoint)
     outs = {}
@@ -116,7 +116,7 @@ def test_torchrun_ir_label_and_random_walk_passes_shard_and_match(repo_root, tin
                                                                  tmp_path):
     """make_ir_labels and make_pseudo_labels under torchrun: each rank writes its share
     through the one per-image runner, rank 0 reports after all are done; same files."""
-    from mmengine.config import Config
+    from wsss_plugins.datasets import load_config
     from mmengine.registry import init_default_scope
     from mmseg.registry import MODELS
 
@@ -134,15 +134,15 @@ def test_torchrun_ir_label_and_random_walk_passes_shard_and_match(repo_root, tin
     irn_config = osp.join(repo_root, 'configs', 'irn', 'irn_toy.py')
     torch.manual_seed(0)
     irn = str(tmp_path / 'irn.pth')
-    torch.save(dict(state_dict=MODELS.build(Config.fromfile(irn_config).model).state_dict()),
+    torch.save(dict(state_dict=MODELS.build(load_config(irn_config).model).state_dict()),
                irn)
     outs = {}
     for nproc in (1, 2):
         ir, pseudo = str(tmp_path / f'ir_{nproc}'), str(tmp_path / f'pseudo_{nproc}')
-        run(repo_root, tiny_toy, osp.join(repo_root, 'tools', 'make_ir_labels.py'), str(seeds),
-            '--config', irn_config, '--split', 'train_aug', '--out', ir, nproc=nproc)
+        run(repo_root, tiny_toy, osp.join(repo_root, 'tools', 'make_ir_labels.py'), irn_config,
+            '--seeds', str(seeds), '--out', ir, nproc=nproc)
         run(repo_root, tiny_toy, osp.join(repo_root, 'tools', 'make_pseudo_labels.py'),
-            str(seeds), irn_config, irn, '--split', 'train_aug', '--out', pseudo, nproc=nproc)
+            irn_config, irn, '--seeds', str(seeds), '--out', pseudo, nproc=nproc)
         outs[nproc] = (ir, pseudo)
     for one, two in zip(outs[1], outs[2]):
         assert os.path.isfile(osp.join(two, 'report.json'))

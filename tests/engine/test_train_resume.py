@@ -9,7 +9,7 @@ import torch
 def _train(repo_root, work_dir, data_root, max_epochs, *extra):
     cmd = [sys.executable, osp.join(repo_root, 'tools', 'train.py'),
            osp.join(repo_root, 'configs', 'cam', 'cam_toy.py'), '--work-dir', work_dir,
-           *extra, '--cfg-options', f'train_dataloader.dataset.data_root={data_root}',
+           *extra, '--cfg-options', f'data_root={data_root}',
            'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
            f'train_cfg.max_epochs={max_epochs}']
     return subprocess.run(cmd, cwd=repo_root, capture_output=True, text=True)
@@ -45,13 +45,13 @@ def test_resume_continues_from_last_checkpoint(repo_root, tiny_toy, tmp_path):
 
 def test_config_builds_registered_dataset_and_model(repo_root, tiny_toy):
     """`custom_imports=dict(imports=['wsss_plugins'])` + default_scope find our components."""
-    from mmengine.config import Config
     from mmengine.registry import DATASETS, MODELS, init_default_scope
 
-    cfg = Config.fromfile(osp.join(repo_root, 'configs', 'cam', 'cam_toy.py'))
+    from wsss_plugins.datasets import load_config
+    cfg = load_config(osp.join(repo_root, 'configs', 'cam', 'cam_toy.py'),
+                      cfg_options=dict(data_root=tiny_toy))
     assert cfg.custom_imports.imports == ['wsss_plugins'] and cfg.default_scope == 'mmseg'
     init_default_scope(cfg.default_scope)
-    cfg.train_dataloader.dataset.data_root = tiny_toy
     # Built through mmengine's root registries: the scope redirects to mmseg's children.
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
     model = MODELS.build(cfg.model)

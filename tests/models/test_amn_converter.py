@@ -9,7 +9,7 @@ import os.path as osp
 import pytest
 import torch
 import torch.nn as nn
-from mmengine.config import Config
+from wsss_plugins.datasets import load_config
 
 WIDTH = 16
 
@@ -123,7 +123,7 @@ def test_converted_random_checkpoint_gives_identical_logits(repo_root, tmp_path)
     assert not any(k.startswith(('stage', 'newly_added', 'backbone.0')) for k in converted)
 
     init_default_scope('mmseg')
-    cfg = Config.fromfile(osp.join(repo_root, 'configs/amn/amn_r50_voc.py'))
+    cfg = load_config(osp.join(repo_root, 'configs/amn/amn_r50_voc.py'))
     cfg.model.backbone.update(base_channels=WIDTH, stem_channels=WIDTH, init_cfg=None)
     cfg.model.decode_head.in_channels = WIDTH * 32
     model = MODELS.build(cfg.model).eval()

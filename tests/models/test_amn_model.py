@@ -4,7 +4,7 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
+from wsss_plugins.datasets import load_config
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
@@ -16,7 +16,7 @@ def toy_cfg(repo_root):
     import wsss_plugins  # noqa: F401
     from mmengine.registry import init_default_scope
     init_default_scope('mmseg')
-    return Config.fromfile(osp.join(repo_root, 'configs/amn/amn_toy.py'))
+    return load_config(osp.join(repo_root, 'configs/amn/amn_toy.py'))
 
 
 def build(cfg, **overrides):
@@ -150,8 +150,8 @@ def test_loss_and_predict(toy_cfg, repo_root):
     assert model.backbone.conv1.weight.grad is None
     # The reference schedule (the VOC config; the toy config trains faster):
     # Adam: lr 5e-6 backbone, 1e-4 head and label encoder, wd 1e-4 (paramwise custom_keys).
-    from mmengine.config import Config
-    voc_cfg = Config.fromfile(osp.join(repo_root, 'configs', 'amn', 'amn_r50_voc.py'))
+    from wsss_plugins.datasets import load_config
+    voc_cfg = load_config(osp.join(repo_root, 'configs', 'amn', 'amn_r50_voc.py'))
     wrapper = build_optim_wrapper(model, voc_cfg.optim_wrapper)
     lrs = {}
     names = {id(p): n for n, p in model.named_parameters()}

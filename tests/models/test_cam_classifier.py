@@ -4,7 +4,7 @@ import os.path as osp
 import pytest
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config
+from wsss_plugins.datasets import load_config
 from mmengine.registry import init_default_scope
 from mmseg.structures import SegDataSample
 
@@ -59,7 +59,7 @@ def test_logits_loss_and_maps():
 
 def test_irn_recipe_in_the_r50_config(repo_root):
     from mmengine.optim import build_optim_wrapper
-    cfg = Config.fromfile(osp.join(repo_root, 'configs/cam/cam_r50_voc.py'))
+    cfg = load_config(osp.join(repo_root, 'configs/cam/cam_r50_voc.py'))
     assert cfg.train_cfg.max_epochs == 5 and cfg.train_dataloader.batch_size == 16
     assert cfg.model.data_preprocessor.size == (512, 512)
     assert cfg.model.backbone.init_cfg.checkpoint.startswith('https://download.pytorch.org/')
@@ -96,8 +96,8 @@ def test_irn_recipe_in_the_r50_config(repo_root):
 
 
 def test_variant_configs(repo_root):
-    r101 = Config.fromfile(osp.join(repo_root, 'configs/cam/cam_r101_voc.py'))
+    r101 = load_config(osp.join(repo_root, 'configs/cam/cam_r101_voc.py'))
     assert r101.model.backbone.depth == 101 and r101.model.backbone.frozen_stages == 2
     assert 'resnet101' in r101.model.backbone.init_cfg.checkpoint
-    coco = Config.fromfile(osp.join(repo_root, 'configs/cam/cam_r50_coco14.py'))
+    coco = load_config(osp.join(repo_root, 'configs/cam/cam_r50_coco14.py'))
     assert coco.model.num_classes == 80 and coco.train_dataloader.dataset.type == 'COCO14Dataset'

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config, ConfigDict
+from mmengine.config import ConfigDict
+
+from wsss_plugins.datasets import load_config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
@@ -23,7 +25,7 @@ CONFIGS = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
 
 
 def load_model_cfg(name='deeplabv2_toy.py'):
-    cfg = Config.fromfile(osp.join(CONFIGS, name))
+    cfg = load_config(osp.join(CONFIGS, name))
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     return cfg
 

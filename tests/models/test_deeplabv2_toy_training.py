@@ -15,11 +15,10 @@ TOY_DEEPLAB_CONFIG = osp.join('configs', 'deeplabv2', 'deeplabv2_toy.py')
 def toy_deeplab_cfg(repo_root, toy_root, work_dir, config=TOY_DEEPLAB_CONFIG, options=None):
     """A DeepLab-v2 toy config pointed at ``toy_root``, in-process data loading (the CI
     machine has 2 cores), ``options`` merged as ``--cfg-options`` would."""
-    from mmengine.config import Config
-    cfg = Config.fromfile(osp.join(repo_root, config))
+    from wsss_plugins.datasets import load_config
+    cfg = load_config(osp.join(repo_root, config), cfg_options=dict(data_root=toy_root))
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg[name]
-        loader.dataset.data_root = toy_root
         loader.num_workers = 0
         loader.persistent_workers = False
     if options:

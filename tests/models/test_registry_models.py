@@ -8,7 +8,7 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
+from wsss_plugins.datasets import load_config
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 
@@ -28,7 +28,7 @@ def ours(registry):
 def build(config):
     from mmseg.registry import MODELS
     init_default_scope('mmseg')
-    cfg = Config.fromfile(config)
+    cfg = load_config(config)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()

@@ -40,16 +40,17 @@ def gt_seeds(toy_root, tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
-def toy_cfg(repo_root):
-    from mmengine.config import Config
-    return Config.fromfile(osp.join(repo_root, 'configs', 'irn', 'irn_toy.py'))
+def toy_cfg(repo_root, toy_root):
+    from wsss_plugins.datasets import load_config
+    return load_config(osp.join(repo_root, 'configs', 'irn', 'irn_toy.py'),
+                       cfg_options=dict(data_root=toy_root))
 
 
 def test_make_ir_labels_cli_report_and_resume(gt_seeds, toy_root, repo_root, tmp_path):
     out = str(tmp_path / 'ir')
-    cmd = [sys.executable, osp.join(repo_root, 'tools', 'make_ir_labels.py'), gt_seeds,
-           '--config', osp.join(repo_root, 'configs', 'irn', 'irn_toy.py'), '--split', 'val',
-           '--out', out, '--data-root', toy_root]
+    cmd = [sys.executable, osp.join(repo_root, 'tools', 'make_ir_labels.py'),
+           osp.join(repo_root, 'configs', 'irn', 'irn_toy.py'), '--seeds', gt_seeds,
+           '--split', 'val', '--out', out, '--cfg-options', f'data_root={toy_root}']
     subprocess.run(cmd, check=True, cwd=repo_root)
     pngs = sorted(f for f in os.listdir(out) if f.endswith('.png'))
     assert len(pngs) == 60
@@ -74,7 +75,7 @@ def test_make_ir_labels_cli_report_and_resume(gt_seeds, toy_root, repo_root, tmp
 
 def test_seed_dir_mismatch_errors(gt_seeds, toy_root, toy_cfg, tmp_path):
     from wsss_plugins.apis.label_passes import generate_ir_labels
-    params = dict(PROTOCOLS['irn']['ir_label'], data_root=toy_root)
+    params = dict(PROTOCOLS['irn']['ir_label'])
     bad = tmp_path / 'seeds'
     bad.mkdir()
     names = sorted(os.listdir(gt_seeds))
@@ -114,7 +115,7 @@ def test_pseudo_label_driver_and_dense_equality(gt_seeds, toy_root, toy_cfg, tmp
     cfg.splits['val12'] = dict(ann_file=str(tmp_path / 'val12.txt'),
                                gt_seg_map_path='SegmentationClass')
     out = tmp_path / 'pseudo'
-    report = generate_pseudo_labels(model, cfg, 'val12', gt_seeds, str(out), data_root=toy_root)
+    report = generate_pseudo_labels(model, cfg, 'val12', gt_seeds, str(out))
     pngs = sorted(f for f in os.listdir(out) if f.endswith('.png'))
     assert len(pngs) == 12 and report['num_images'] == 12 and report['method'] == 'sparse'
     assert report['uncertain_fraction'] == 0  # the random walk labels every pixel

@@ -13,8 +13,8 @@ import os
 import os.path as osp
 
 import numpy as np
-from mmengine.config import Config
 
+from wsss_plugins.datasets import load_config
 from wsss_plugins.evaluation.seed_eval import evaluate_seeds
 from wsss_plugins.apis.label_passes import split_items
 from wsss_plugins.evaluation.label_eval import evaluate_label_dir
@@ -33,8 +33,9 @@ def test_pseudo_labels_beat_seeds(toy_root, repo_root, toy_cam_seeds, toy_ir_lab
     for label_dir in (toy_ir_labels, toy_pseudo_labels):
         assert sorted(f[:-4] for f in os.listdir(label_dir) if f.endswith('.png')) == \
             sorted(_names(toy_root, 'train_aug'))
-    cfg = Config.fromfile(osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_voc.py'))
-    dataset, items = split_items(cfg, 'train', data_root=toy_root)
+    cfg = load_config(osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_voc.py'),
+                      cfg_options=dict(data_root=toy_root))
+    dataset, items = split_items(cfg, 'train')
     classes = dataset.metainfo['classes']
     seeds = evaluate_seeds(toy_cam_seeds, [(i['name'], i['seg_map_path'], i['img_labels'])
                                            for i in items], THRESHOLDS, classes)

@@ -10,7 +10,6 @@ import os
 import os.path as osp
 
 import numpy as np
-from mmengine.config import Config
 
 from wsss_plugins.evaluation.seed_eval import evaluate_seeds
 from wsss_plugins.utils.seed_io import load_seed, seed_path
@@ -19,10 +18,11 @@ THRESHOLDS = [round(0.1 + 0.05 * i, 2) for i in range(11)]  # 0.10 ... 0.60
 
 
 def evaluate(seed_dir, toy_root, repo_root):
-    from wsss_plugins.datasets import build_split_dataset
+    from wsss_plugins.datasets import build_split_dataset, load_config
     from wsss_plugins.apis.per_image import sample_name
-    cfg = Config.fromfile(osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_voc.py'))
-    ds = build_split_dataset(cfg, 'train', seg_map_path='gt', data_root=toy_root)
+    cfg = load_config(osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_voc.py'),
+                      cfg_options=dict(data_root=toy_root))
+    ds = build_split_dataset(cfg, 'train', seg_map_path='gt')
     infos = [ds.get_data_info(i) for i in range(len(ds))]
     samples = [(sample_name(i), i['seg_map_path'], i['img_labels']) for i in infos]
     return evaluate_seeds(seed_dir, samples, THRESHOLDS, ds.metainfo['classes'])

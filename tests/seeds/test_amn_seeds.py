@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config
+from wsss_plugins.datasets import load_config
 from PIL import Image
 
 from wsss_plugins.seeds.amn import amn_postprocess, conditional_min_max
@@ -63,7 +63,7 @@ def tiny_amn(repo_root):
     from mmengine.registry import init_default_scope
     from mmseg.registry import MODELS
     init_default_scope('mmseg')
-    cfg = Config.fromfile(osp.join(repo_root, 'configs/amn/amn_toy.py'))
+    cfg = load_config(osp.join(repo_root, 'configs/amn/amn_toy.py'))
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()

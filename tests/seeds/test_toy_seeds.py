@@ -25,9 +25,10 @@ POINTING_FLOOR = 0.75
 
 
 def eval_cli(repo_root, seed_dir, toy_root, out, *extra):
-    subprocess.run([sys.executable, osp.join(repo_root, 'tools', 'eval_seeds.py'), seed_dir,
-                    '--dataset', 'toy_voc', '--data-root', toy_root, '--split', 'train',
-                    '--out', out, *extra], check=True, cwd=repo_root)
+    subprocess.run([sys.executable, osp.join(repo_root, 'tools', 'eval_seeds.py'),
+                    osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_voc.py'),
+                    '--seeds', seed_dir, '--split', 'train', '--out', out, *extra,
+                    '--cfg-options', f'data_root={toy_root}'], check=True, cwd=repo_root)
     with open(out) as f:
         return json.load(f)
 

@@ -12,9 +12,9 @@ from PIL import Image
 def _run(repo_root, toy_root, label_dir, out):
     env = dict(os.environ, WSSS_TOY_ROOT=toy_root)
     return subprocess.run(
-        [sys.executable, osp.join(repo_root, 'tools', 'eval_labels.py'), label_dir,
-         '--config', osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_voc.py'),
-         '--split', 'train', '--out', out], cwd=repo_root, env=env, capture_output=True,
+        [sys.executable, osp.join(repo_root, 'tools', 'eval_labels.py'),
+         osp.join(repo_root, 'configs', '_base_', 'datasets', 'toy_voc.py'),
+         '--labels', label_dir, '--split', 'train', '--out', out], cwd=repo_root, env=env, capture_output=True,
         text=True)
 
 

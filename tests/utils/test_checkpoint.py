@@ -6,9 +6,9 @@ import sys
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from wsss_plugins.datasets import load_config
 from wsss_plugins.utils.checkpoint import CheckpointMismatch, load_model, load_weights
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -18,7 +18,7 @@ CAM_TOY = osp.join(REPO_ROOT, 'configs', 'cam', 'cam_toy.py')
 def build(num_classes):
     from mmseg.registry import MODELS
     init_default_scope('mmseg')
-    cfg = Config.fromfile(CAM_TOY)
+    cfg = load_config(CAM_TOY)
     cfg.model.num_classes = num_classes
     return MODELS.build(cfg.model)
 
@@ -35,7 +35,7 @@ def toy_checkpoint(tmp_path_factory):
 
 def test_matching_checkpoint_loads_every_tensor(toy_checkpoint):
     path, state = toy_checkpoint
-    model = load_model(CAM_TOY, path)
+    model = load_model(load_config(CAM_TOY), path)
     assert not model.training
     assert all(torch.equal(v, state[k]) for k, v in model.state_dict().items())
 
@@ -69,10 +69,12 @@ def test_non_strict_loads_what_fits_and_reports_the_rest(toy_checkpoint, capsys)
 
 
 def test_make_seeds_refuses_a_checkpoint_of_another_model(toy_checkpoint, tiny_toy, tmp_path):
+    """The toy (4-class) checkpoint with the config bound to VOC (20 classes)."""
     path, _ = toy_checkpoint
     cmd = [sys.executable, osp.join(REPO_ROOT, 'tools', 'make_seeds.py'), CAM_TOY, path,
-           '--method', 'cam', '--split', 'train_aug', '--out', str(tmp_path / 'seeds'),
-           '--cfg-options', f'infer_dataset.data_root={tiny_toy}', 'model.num_classes=20']
+           '--method', 'cam', '--out', str(tmp_path / 'seeds'),
+           '--dataset', osp.join(REPO_ROOT, 'configs', '_base_', 'datasets', 'voc12.py'),
+           '--cfg-options', f'data_root={tiny_toy}']
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_ROOT)
     assert proc.returncode != 0
     assert 'classifier.weight (4, 128, 1, 1) vs model (20, 128, 1, 1)' in proc.stderr

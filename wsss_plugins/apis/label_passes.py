@@ -24,18 +24,17 @@ from ..utils.seed_io import check_seed_dir, load_seed, seed_path
 from .per_image import raise_on_failures, run_per_image, sample_name
 
 
-def split_items(cfg, split, data_root=None):
-    """``(dataset, items)`` of a split; ``dataset`` carries GT seg maps when they exist.
+def split_items(cfg, split):
+    """``(dataset, items)`` of a split (a name or a role such as ``'train_split'``);
+    ``dataset`` carries GT seg maps when they exist.
 
     ``items``: dicts ``name, img_path, img_labels`` (and ``seg_map_path`` with GT).
     """
-    from ..datasets import DataError, build_split_dataset
+    from ..datasets import DataError, DatasetConfigError, build_split_dataset
     try:
-        dataset = build_split_dataset(cfg, split, seg_map_path='gt', pipeline=[],
-                                      data_root=data_root)
-    except DataError:  # no ground truth for this split: labels only, no report
-        dataset = build_split_dataset(cfg, split, seg_map_path=None, pipeline=[],
-                                      data_root=data_root)
+        dataset = build_split_dataset(cfg, split, seg_map_path='gt', pipeline=[])
+    except (DataError, DatasetConfigError):  # no ground truth: labels only, no report
+        dataset = build_split_dataset(cfg, split, seg_map_path=None, pipeline=[])
     items = []
     for i in range(len(dataset)):
         info = dataset.get_data_info(i)
@@ -82,11 +81,11 @@ def _finish(result, what, dataset, items, out_dir, settings):
 
 
 def generate_ir_labels(cfg, split, seed_dir, out_dir, conf_fg, conf_bg, cam_power=1.0,
-                       nproc=1, data_root=None):
+                       nproc=1):
     """IR label PNGs of a split (0 = bg, 1..C, 255 = uncertain). Returns the report or None.
 
     Sharded over torchrun ranks; ``nproc`` CRF worker processes per rank."""
-    dataset, items = split_items(cfg, split, data_root)
+    dataset, items = split_items(cfg, split)
     check_seed_dir(seed_dir, [it['name'] for it in items])
     os.makedirs(out_dir, exist_ok=True)
     params = dict(conf_fg=conf_fg, conf_bg=conf_bg, cam_power=cam_power)
@@ -98,14 +97,13 @@ def generate_ir_labels(cfg, split, seed_dir, out_dir, conf_fg, conf_bg, cam_powe
 
 
 def generate_pseudo_labels(model, cfg, split, seed_dir, out_dir, bg_threshold=0.25,
-                           cam_power=1.0, beta=10, exp_times=8, radius=5, method='sparse',
-                           data_root=None):
+                           cam_power=1.0, beta=10, exp_times=8, radius=5, method='sparse'):
     """Random-walk pseudo-label PNGs (0..C) of a split. Returns the report or None.
 
     Sharded over torchrun ranks."""
     import torch
 
-    dataset, items = split_items(cfg, split, data_root)
+    dataset, items = split_items(cfg, split)
     check_seed_dir(seed_dir, [it['name'] for it in items])
     os.makedirs(out_dir, exist_ok=True)
     device = next(model.parameters()).device

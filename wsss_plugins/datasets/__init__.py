@@ -8,5 +8,8 @@ __all__ = ['COCO14Dataset', 'DataError', 'ToyVOCDataset', 'VOC12Dataset', 'WSSSD
            'read_split', 'LoadCheckedAnnotations', 'LoadCheckedImage', 'PackWSSSInputs',
            'RandomRescale', 'VOC_CLASSES', 'COCO14_CLASSES', 'TOY_CLASSES']
 from .builder import build_split_dataset  # noqa: E402
+from .config import (DatasetConfigError, load_config, resolve_dataset,  # noqa: E402
+                     split_dataset_cfg)
 
-__all__ += ['build_split_dataset']
+__all__ += ['build_split_dataset', 'DatasetConfigError', 'load_config', 'resolve_dataset',
+            'split_dataset_cfg']

@@ -118,12 +118,15 @@ def _body_shade(rng, base):
     return BODY_COLOURS[rng.choice(far) if len(far) else int(dist.argmax())]
 
 
-def render_sample(index, seed=0):
-    """Render image ``index``: returns (rgb uint8, class map, instance map, objects)."""
+def render_sample(index, seed=0, classes=None):
+    """Render image ``index``: returns (rgb uint8, class map, instance map, objects).
+
+    ``classes``: the foreground classes to draw from (a subset of ``HEADS``; label value
+    = position in it + 1); all four by default."""
     rng = np.random.default_rng([seed, index])
     h, w = int(rng.integers(96, 129)), int(rng.integers(112, 161))
     img, base = _background(rng, h, w)
-    fg_names = list(HEADS)
+    fg_names = list(classes or HEADS)
     classes = rng.choice(len(fg_names), size=rng.integers(1, 3), replace=False)
     n_obj = int(rng.integers(max(1, len(classes)), 3))
     obj_classes = list(classes) + list(rng.choice(classes, size=n_obj - len(classes)))
@@ -155,7 +158,7 @@ def render_sample(index, seed=0):
         if mask.sum() < 20:  # (almost) fully occluded by later objects: dropped
             continue
         ys, xs = np.nonzero(mask)
-        objects.append(dict(name=fg_names[c], mask=mask,
+        objects.append(dict(name=fg_names[c], class_value=c + 1, mask=mask,
                             bbox=(int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max()))))
     # Renumber instances densely after dropping occluded ones.
     inst_out = np.zeros_like(inst_map)
@@ -186,8 +189,30 @@ def _voc_xml(name, h, w, objects):
     return ET.tostring(ann, encoding='unicode')
 
 
-def make_toy_dataset(out, seed=0, splits=None, progress_bar=True):
-    """Write the toy dataset to ``out``; returns {split: [names]}."""
+def _rescale(rgb, inst_map, objects, scale):
+    """The sample at ``scale`` (Pillow bicubic image, nearest labels), boxes recomputed."""
+    h, w = inst_map.shape
+    size = (round(w * scale), round(h * scale))
+    rgb = np.asarray(Image.fromarray(rgb).resize(size, Image.BICUBIC))
+    inst_map = np.asarray(Image.fromarray(inst_map).resize(size, Image.NEAREST))
+    cls_map = np.zeros_like(inst_map)
+    scaled = []
+    for k, obj in enumerate(objects, start=1):
+        mask = inst_map == k
+        ys, xs = np.nonzero(mask)
+        if not ys.size:  # vanished when shrunk
+            continue
+        scaled.append(dict(obj, mask=mask, bbox=(int(xs.min()), int(ys.min()), int(xs.max()),
+                                                 int(ys.max()))))
+        cls_map[mask] = obj['class_value']
+    return rgb, cls_map, inst_map, scaled
+
+
+def make_toy_dataset(out, seed=0, splits=None, progress_bar=True, classes=None, scale=1.0):
+    """Write the toy dataset to ``out``; returns {split: [names]}.
+
+    ``classes`` (a subset of the toy classes) and ``scale`` (image size factor) make other
+    VOC-layout datasets, e.g. for testing a dataset config of one's own."""
     from pycocotools import mask as mask_utils
 
     from ..utils.io import atomic_save_png, atomic_write, progress
@@ -202,7 +227,9 @@ def make_toy_dataset(out, seed=0, splits=None, progress_bar=True):
         items = range(index, index + count)
         for i in (progress(items, desc=f'toy {split}') if progress_bar else items):
             name = f'toy_{i:06d}'
-            rgb, cls_map, inst_map, objects = render_sample(i, seed)
+            rgb, cls_map, inst_map, objects = render_sample(i, seed, classes)
+            if scale != 1.0:
+                rgb, cls_map, inst_map, objects = _rescale(rgb, inst_map, objects, scale)
             h, w = cls_map.shape
             with atomic_write(osp.join(out, 'JPEGImages', f'{name}.jpg')) as f:
                 Image.fromarray(rgb).save(f, format='JPEG', quality=95)

@@ -84,8 +84,12 @@ def read_voc_xml(path, class_names):
     return wh, objects
 
 
+@DATASETS.register_module()
 class WSSSDataset(BaseSegDataset):
     """``BaseSegDataset`` + ``img_labels`` (float32 multi-hot over the foreground classes).
+
+    Registered for datasets in the VOC layout with their own classes (``metainfo=dict(
+    classes=...)``, which a dataset config's ``class_names`` sets).
 
     Args:
         img_labels_from: ``'Annotations'`` (default) for VOC XML files, as the IRN family

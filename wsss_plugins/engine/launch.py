@@ -7,18 +7,39 @@ loads batch/N, so the LR, the poly schedule's length (iterations per epoch) and 
 normalisation stay those of the reference. ``auto_scale_lr.base_batch_size`` records the
 reference batch; enabling it scales the LR by (global batch / reference batch).
 """
+import atexit
 import os
 import os.path as osp
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
+
+
+def add_config_args(parser, checkpoint=False):
+    """``CONFIG [CHECKPOINT] [--dataset DATASET_CONFIG] [--cfg-options ...]``: the config
+    arguments of every tool (one convention; ``load_tool_config`` reads them)."""
+    parser.add_argument('config', help='config file (a method config; the evaluators also '
+                        'take a dataset config)')
+    if checkpoint:
+        parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--dataset', metavar='DATASET_CONFIG',
+                        help="a dataset config (configs/_base_/datasets/*.py) replacing the "
+                             "config's own dataset")
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, e.g. data_root=DIR '
+                             'train_cfg.max_iters=100')
+    return parser
+
+
+def load_tool_config(args):
+    """The config of a tool's arguments (``add_config_args``), dataset bound in."""
+    from ..datasets.config import load_config
+    return load_config(args.config, args.dataset, args.cfg_options)
 
 
 def add_runner_args(parser):
     """The options every Runner-based tool takes, as in mmseg's tools."""
     parser.add_argument('--work-dir', help='the dir to save logs, checkpoints and metrics')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings, e.g. train_cfg.max_iters=100')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher (torchrun: pytorch)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -32,10 +53,8 @@ def load_runner_config(args):
     config's global batch into the per-process one (``split_global_batch``).
     """
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    cfg = Config.fromfile(args.config)
+    cfg = load_tool_config(args)
     cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
@@ -58,12 +77,30 @@ def build_runner(cfg):
     return Runner.from_cfg(cfg)
 
 
-def add_pass_args(parser):
-    """The options of every per-image pass tool (seeds, IR labels, pseudo labels)."""
+def add_pass_args(parser, checkpoint=False, seeds=False, device=False):
+    """The arguments of every per-image pass tool (seeds, IR labels, pseudo labels):
+    ``CONFIG [CHECKPOINT] [--seeds DIR] --out DIR [--split S] [--dataset D] [--device]
+    [--cfg-options] [--launcher]``."""
+    add_config_args(parser, checkpoint)
+    if seeds:
+        parser.add_argument('--seeds', required=True, metavar='DIR',
+                            help='directory of <name>.npy seeds (IRN format)')
+    parser.add_argument('--out', required=True, metavar='DIR', help='output directory')
+    add_split_arg(parser, 'train_split')
+    if device:
+        parser.add_argument('--device', default=None,
+                            help='default: cuda:LOCAL_RANK when CUDA is available, else cpu')
     parser.add_argument('--launcher', choices=['none', 'pytorch'], default=None,
                         help='default: pytorch when started by torchrun (WORLD_SIZE > 1): '
                              'the images are sharded over the processes')
     return parser
+
+
+def add_split_arg(parser, role):
+    """``--split``: a split of the dataset; default the dataset's ``role`` (its
+    ``train_split`` for the passes, ``eval_split`` for the evaluators)."""
+    parser.add_argument('--split', default=role,
+                        help=f"a split name of the dataset (default: its {role})")
 
 
 def init_pass_launcher(launcher):
@@ -95,10 +132,19 @@ def init_distributed(launcher, dist_cfg=None):
     elif launcher == 'pytorch':
         dist_cfg.pop('backend', None)
         dist.init_process_group(backend='gloo', **dist_cfg)
+        # A gloo group left open at exit can abort a rank in teardown ("terminate called
+        # without an active exception", seen once in a 2-process test): close it.
+        atexit.register(_destroy_process_group)
     else:
         raise RuntimeError(f'--launcher {launcher} without CUDA is not supported; on CPU '
                            'machines start the processes with torchrun (--launcher pytorch)')
     return dist.get_world_size()
+
+
+def _destroy_process_group():
+    import torch.distributed as dist
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def split_global_batch(cfg, world_size, config_name='the config'):

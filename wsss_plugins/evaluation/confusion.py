@@ -35,7 +35,10 @@ class ConfusionMatrix:
         return self
 
     def metrics(self, class_names=None):
-        """Dict with mIoU, per-class IoU/precision/recall (fractions, not %)."""
+        """Dict with mIoU, per-class IoU/precision/recall (fractions, not %) and GT pixel
+        counts, and ``all_background_mIoU``: the mIoU of predicting background everywhere
+        on the same ground truth (IoU_bg = bg share, 0 for every class present), the floor
+        a seed or mask must clear."""
         tp = np.diag(self.matrix).astype(np.float64)
         gt_total = self.matrix.sum(1)
         pred_total = self.matrix.sum(0)
@@ -44,11 +47,14 @@ class ConfusionMatrix:
             precision = tp / pred_total
             recall = tp / gt_total
         names = list(class_names) if class_names else [str(i) for i in range(self.num_classes)]
+        present = gt_total > 0
         return dict(
             mIoU=float(np.nanmean(iou)),
             pixel_accuracy=float(tp.sum() / max(self.matrix.sum(), 1)),
-            per_class={n: dict(iou=_f(i), precision=_f(p), recall=_f(r))
-                       for n, i, p, r in zip(names, iou, precision, recall)})
+            all_background_mIoU=float(gt_total[0] / max(gt_total.sum(), 1)
+                                      / max(present.sum(), 1)),
+            per_class={n: dict(iou=_f(i), precision=_f(p), recall=_f(r), gt_pixels=int(g))
+                       for n, i, p, r, g in zip(names, iou, precision, recall, gt_total)})
 
 
 def _f(x):

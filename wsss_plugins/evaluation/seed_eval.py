@@ -70,7 +70,8 @@ def evaluate_seeds(seed_dir, samples, thresholds, class_names, key='high_res', p
     best = max(results, key=lambda r: r['mIoU'])
     return dict(seed_dir=seed_dir, key=key, power=power, num_images=len(samples),
                 thresholds=list(thresholds), mIoU=[r['mIoU'] for r in results],
-                best=best, results=results, keys_differ_from_labels=keys_differ)
+                best=best, results=results, keys_differ_from_labels=keys_differ,
+                all_background_mIoU=best['all_background_mIoU'])
 
 
 def protocol_result(report, name):

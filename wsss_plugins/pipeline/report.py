@@ -9,10 +9,13 @@ as stage arguments)::
         curves=[dict(label='CAM', file='{cam_eval.out}/report.json'), ...],
         per_class=[dict(label='CAM seeds', file='{cam_eval.out}/report.json',
                         key='best.per_class'), ...],
-        overlays=dict(dataset='configs/_base_/datasets/toy_voc.py', split='train',
-                      num_images=4, columns=[dict(label='CAM', seeds='{cam_seeds.out}',
-                                                  threshold=0.15),
-                                             dict(label='pseudo', labels='{rw.out}')]))
+        overlays=dict(dataset='{dataset}', split='{eval_split}', num_images=4,
+                      columns=[dict(label='CAM', seeds='{cam_seeds.out}',
+                                    evaluation='{cam_eval.out}/report.json'),
+                               dict(label='pseudo', labels='{pseudo.out}')]))
+
+Seed overlays threshold at the evaluation's GT-selected best (``evaluation``; or a fixed
+``threshold``); per-class charts show the classes present in the evaluated split.
 
 Missing inputs (stages not run yet) leave a dash in the table and skip a figure,
 so a report is written after every run, also a failed one.
@@ -59,7 +62,7 @@ def write_report(cfg, runner):
     spec = cfg.get('report', {})
     fig_dir = osp.join(runner.work_dir, 'figures')
     os.makedirs(fig_dir, exist_ok=True)
-    lines = ['| result | mIoU (%) | source |', '| --- | ---: | --- |']
+    lines = ['| result | value (%) | source |', '| --- | ---: | --- |']
     for row in spec.get('table', []):
         path, data = _load(runner, row['file'])
         value = _lookup(data, row.get('key', 'mIoU')) if data is not None else None
@@ -107,7 +110,8 @@ def write_report(cfg, runner):
         if per_class:
             bars.append((entry['label'], per_class))
     if bars:
-        names = list(bars[0][1])
+        # Classes present in the evaluated split (reports without pixel counts: all).
+        names = [n for n, m in bars[0][1].items() if m.get('gt_pixels', 1) > 0]
         fig, ax = plt.subplots(figsize=(max(5.5, 0.5 * len(names) * len(bars)), 3.8))
         width = 0.8 / len(bars)
         for i, (label, per_class) in enumerate(bars):
@@ -137,10 +141,9 @@ def write_report(cfg, runner):
 def _write_overlays(runner, spec, path):
     """Rows = images; columns = image, ground truth, then each method's labels."""
     import matplotlib.pyplot as plt
-    from mmengine.config import Config
     from PIL import Image
 
-    from ..datasets import build_split_dataset
+    from ..datasets import build_split_dataset, load_config
     from ..utils.seed_io import load_seed, seed_path, seed_to_label
 
     columns = []
@@ -151,12 +154,19 @@ def _write_overlays(runner, spec, path):
         except Exception:
             continue
         if osp.isdir(directory):
-            columns.append((col, key, directory))
+            threshold = col.get('threshold', 0.15)
+            if 'evaluation' in col:  # the threshold the evaluation selected
+                evaluation = _load(runner, col['evaluation'])[1]
+                if evaluation is None:
+                    continue
+                threshold = evaluation['best']['threshold']
+            columns.append((dict(col, threshold=threshold), key, directory))
     if not columns:
         return False
-    cfg = Config.fromfile(runner._resolve(spec['dataset'], '_report', len(runner.names)))
-    dataset = build_split_dataset(cfg, spec.get('split', 'train'), seg_map_path='gt',
-                                  data_root=spec.get('data_root'))
+    resolve = lambda text: runner._resolve(text, '_report', len(runner.names))  # noqa: E731
+    cfg = load_config(resolve(spec['dataset']))
+    dataset = build_split_dataset(cfg, resolve(spec.get('split', 'eval_split')),
+                                  seg_map_path='gt')
     palette = np.array(dataset.metainfo['palette'] + [[255, 255, 255]] * 256, np.uint8)[:256]
     palette[255] = (255, 255, 255)
     n = min(spec.get('num_images', 4), len(dataset))
@@ -172,10 +182,11 @@ def _write_overlays(runner, spec, path):
             try:
                 if key == 'seeds':
                     label = seed_to_label(load_seed(seed_path(directory, name)),
-                                          col.get('threshold', 0.15), power=col.get('power', 1.0))
+                                          col['threshold'], power=col.get('power', 1.0))
                 else:
                     label = np.asarray(Image.open(osp.join(directory, f'{name}.png')))
-                panels.append((col['label'], (0.5 * img + 0.5 * palette[label]).astype(np.uint8)))
+                title = col['label'] + (f' @ {col["threshold"]:g}' if key == 'seeds' else '')
+                panels.append((title, (0.5 * img + 0.5 * palette[label]).astype(np.uint8)))
             except (OSError, ValueError):
                 panels.append((col['label'], np.zeros_like(img)))
         for ax, (title, panel) in zip(axes[row], panels):

@@ -1,21 +1,23 @@
 """Run a WSSS pipeline: an ordered list of stages, each one call of a package tool.
 
-A pipeline config (``configs/pipelines/*.py``) holds::
+A pipeline config (``configs/pipelines/*.py``; its variables: ``pipeline/config.py``)
+holds::
 
-    work_dir = 'work_dirs/pipeline_amn_voc'
+    dataset = 'configs/_base_/datasets/voc12.py'
     stages = [
-        dict(name='cam', tool='train', args=['configs/cam/cam_r50_voc.py']),
+        dict(name='cam', tool='train', args=['{cam_config}', '--dataset', '{dataset}']),
         dict(name='cam_seeds', tool='make_seeds',
-             args=['configs/cam/cam_r50_voc.py', '{cam.checkpoint}', '--method', 'cam',
-                   '--split', 'train_aug', '--out', '{out}']),
+             args=['{cam_config}', '{cam.checkpoint}', '--method', 'cam', '--out', '{out}',
+                   '--dataset', '{dataset}']),
         ...
     ]
-    report = [dict(label='CAM seed mIoU', file='{cam_eval.out}/report.json', key='mIoU'), ...]
+    report = dict(table=[dict(label='CAM seed mIoU', file='{cam_eval.out}/report.json',
+                              key='protocol.mIoU', scale=100), ...], ...)
 
 ``tool`` names a script in ``tools/``; ``args`` are its command line, with
 placeholders ``{out}`` (this stage's directory ``work_dir/<name>``),
 ``{<stage>.out}`` and ``{<stage>.checkpoint}`` (the last checkpoint a ``train``
-stage wrote), and any top-level string variable of the config (``{data_root}``), so
+stage wrote), and any top-level string variable of the config (``{dataset}``), so
 one stage library (``configs/pipelines/_base_/stages.py``) serves every dataset.
 Stages named in the top-level ``skip`` list are not run.
 ``train`` and ``test`` stages get ``--work-dir {out}`` automatically.
@@ -118,14 +120,16 @@ class PipelineRunner:
 
     def _expand(self, args, stage_name, position, stage_refs=True):
         """Resolve arguments; an argument that is exactly ``{var}`` naming a list variable
-        splices that list in (e.g. extra ``--cfg-options`` entries per dataset)."""
+        splices that list in (e.g. a role's extra ``--cfg-options`` entries), and a
+        ``--cfg-options`` left with no entry (an empty list) is dropped."""
         out = []
         for arg in args:
             match = PLACEHOLDER.fullmatch(str(arg))
             value = self.cfg.get(match.group(1)) if match and not match.group(2) else None
             items = value if isinstance(value, (list, tuple)) else [arg]
             out += [self._resolve(a, stage_name, position, stage_refs) for a in items]
-        return out
+        return [a for i, a in enumerate(out) if a != '--cfg-options'
+                or (i + 1 < len(out) and not out[i + 1].startswith('--'))]
 
     def upstream(self, stage):
         """Stages whose outputs ``stage`` reads (also through variables)."""

@@ -72,11 +72,10 @@ def load_weights(model, path, strict=True):
 
 def load_model(cfg, checkpoint, device='cpu', strict=True):
     """``cfg.model`` built in the config's scope, ``checkpoint`` loaded by ``load_weights``,
-    moved to ``device`` in eval mode (what every per-image tool starts with)."""
-    from mmengine.config import Config
+    moved to ``device`` in eval mode (what every per-image tool starts with). ``cfg`` is a
+    loaded config (``datasets.load_config``: class counts bound)."""
     from mmengine.registry import init_default_scope
 
-    cfg = Config.fromfile(cfg) if isinstance(cfg, str) else cfg
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     from mmseg.registry import MODELS
     model = MODELS.build(cfg.model)

@@ -6,7 +6,7 @@
 # LC position ablation (paper Table 2): model.lc_stages=('layer3',) / ('layer3', 'layer4') ...
 model = dict(
     type='AMN',
-    num_fg_classes=20,
+    num_fg_classes=None,  # the dataset's foreground classes (datasets/config.py)
     lc_stages=('layer4', ),
     dropout_ratio=0.1,
     # The reference's eval() leaves dropout on (random seeds); True reproduces it.
@@ -36,6 +36,6 @@ model = dict(
         type='DeepLabV2Head',
         in_channels=2048,
         dilations=(6, 12, 18, 24),
-        num_classes=21,
+        num_classes=None,  # foreground + background, from the dataset
         align_corners=False,
         loss_decode=dict(type='PCLLoss', eps=0.4)))

@@ -4,7 +4,7 @@
 # stage2; AdvCAM's fork trains them: frozen_stages=0), bias-free 1x1 classifier.
 model = dict(
     type='CAMClassifier',
-    num_classes=20,
+    num_classes=None,  # the dataset's foreground classes (datasets/config.py)
     data_preprocessor=dict(
         type='SegDataPreProcessor',
         mean=[123.675, 116.28, 103.53],

@@ -35,7 +35,7 @@ model = dict(
         type='DeepLabV2Head',
         in_channels=2048,
         dilations=(6, 12, 18, 24),
-        num_classes=21,
+        num_classes=None,  # foreground + background, from the dataset
         align_corners=False,
         # torch's CrossEntropyLoss(ignore_index=255) of deeplab-pytorch: mean over
         # non-ignored pixels.

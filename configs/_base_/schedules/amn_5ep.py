@@ -7,8 +7,7 @@ optim_wrapper = dict(
     paramwise_cfg=dict(custom_keys={'backbone': dict(lr_mult=0.05)}))
 param_scheduler = []
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=5, val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+val_cfg = dict(type='ValLoop')  # test_cfg follows (datasets/config.py resolve_dataset)
 # The reference batch (AMN, one process). train_dataloader.batch_size is the global
 # batch: under torchrun each of N processes loads batch/N (engine/launch.py).
 auto_scale_lr = dict(enable=False, base_batch_size=16)

@@ -20,11 +20,6 @@ param_scheduler = [
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=5, val_interval=5)
 # The classifier has no validation stage (seed quality is measured by tools/eval_seeds.py).
 val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = None
-test_dataloader = None
-test_evaluator = None
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=1, max_keep_ckpts=1))
 # The reference batch (IRN's CAM classifier, one process). train_dataloader.batch_size is

@@ -15,8 +15,7 @@ param_scheduler = [
     dict(type='PolyLR', eta_min=0.0, power=0.9, begin=0, end=30000, by_epoch=False),
 ]
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=30000, val_interval=30000)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+val_cfg = dict(type='ValLoop')  # test_cfg follows (datasets/config.py resolve_dataset)
 # The reference batch (deeplab-pytorch, one process). train_dataloader.batch_size is the global
 # batch: under torchrun each of N processes loads batch/N (engine/launch.py).
 auto_scale_lr = dict(enable=False, base_batch_size=10)

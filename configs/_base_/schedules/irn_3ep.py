@@ -12,10 +12,8 @@ param_scheduler = [
 ]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=3, val_interval=3)
 # IRN has no validation stage (its output is judged through the random-walk pseudo labels:
-# tools/make_pseudo_labels.py reports their mIoU); the configs also drop the seg base's
-# val/test dataloaders and evaluators.
+# tools/make_pseudo_labels.py reports their mIoU); the IR-label task has no val loader.
 val_cfg = None
-test_cfg = None
 # The reference batch (IRN, one process). train_dataloader.batch_size is the global
 # batch: under torchrun each of N processes loads batch/N (engine/launch.py).
 auto_scale_lr = dict(enable=False, base_batch_size=32)

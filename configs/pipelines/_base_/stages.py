@@ -1,81 +1,103 @@
 # The stage library of every WSSS pipeline (tools/run_pipeline.py). Each stage is one call
-# of a package tool; placeholders are filled from the pipeline's variables (set by
-# amn.py / advcam.py / cam_irn.py and the per-dataset files) and from earlier stages'
-# outputs ({<stage>.out}, {<stage>.checkpoint}). Pipelines list the stages they run.
+# of a package tool; placeholders are filled from the pipeline's variables (declared in
+# wsss_plugins/pipeline/config.py PIPELINE_VARIABLES, checked by --list) and from earlier
+# stages' outputs ({<stage>.out}, {<stage>.checkpoint}). Every stage runs on `dataset`;
+# {cam_config}/{cam_options}, ... come from `configs[size]`/`options[size]`; the split roles
+# are the dataset's (the passes default to its train_split, the evaluators to its eval_split).
+dataset = 'configs/_base_/datasets/toy_voc.py'
+# toy: CPU-sized models; full: the references' VOC recipes (any VOC-like dataset);
+# full_coco14: their COCO recipes.
+size = 'toy'
+configs = dict(
+    toy=dict(cam='configs/cam/cam_toy.py', amn='configs/amn/amn_toy.py',
+             irn='configs/irn/irn_toy.py', deeplab='configs/deeplabv2/deeplabv2_toy_pseudo.py',
+             deeplab_gt='configs/deeplabv2/deeplabv2_toy.py'),
+    full=dict(cam='configs/cam/cam_r50_voc.py', amn='configs/amn/amn_r50_voc.py',
+              irn='configs/irn/irn_r50_voc.py',
+              deeplab='configs/deeplabv2/deeplabv2_r101_voc_pseudo.py',
+              deeplab_gt='configs/deeplabv2/deeplabv2_r101_voc_gt.py'),
+    full_coco14=dict(cam='configs/cam/cam_r50_coco14.py', amn='configs/amn/amn_r50_coco14.py',
+                     irn='configs/irn/irn_r50_coco14.py',
+                     deeplab='configs/deeplabv2/deeplabv2_r101_coco14_pseudo.py',
+                     deeplab_gt='configs/deeplabv2/deeplabv2_r101_coco14_gt.py'))
+options = dict(
+    # No ImageNet weights at toy size: AMN and IRN start from the toy CAM classifier's
+    # backbone. AdvCAM with T=6 climbing steps keeps the CPU demo within its 15 minutes (the
+    # reference T=27 is the generator default; the author suggests T=8 for other backbones,
+    # AdvCAM #7).
+    toy=dict(amn=['load_from={cam.checkpoint}'], irn=['load_from={cam.checkpoint}'],
+             advcam=['seed_generators.advcam.adv_iter=6']),
+    full=dict(), full_coco14=dict())
+sweep = '0.05:0.60:0.05'
+skip = []
 
-# Variables every pipeline sets (per dataset):
-#   work_dir, dataset_config, cam_config, amn_config, irn_config, deeplab_config,
-#   deeplab_gt_config, mask_split (seeds/masks that train the next stage: train_aug),
-#   eval_split (seed/mask evaluation: VOC train 1,464), sweep, and the option lists
-#   irn_options / amn_options / deeplab_options (extra --cfg-options, may be empty) and
-#   advcam_options (extra make_seeds arguments).
-stage_cam = dict(name='cam', tool='train', args=['{cam_config}'])
+stage_cam = dict(name='cam', tool='train',
+                 args=['{cam_config}', '--dataset', '{dataset}', '--cfg-options', '{cam_options}'])
 stage_cam_seeds = dict(
     name='cam_seeds', tool='make_seeds',
-    args=['{cam_config}', '{cam.checkpoint}', '--method', 'cam', '--split', '{mask_split}',
-          '--out', '{out}'])
+    args=['{cam_config}', '{cam.checkpoint}', '--method', 'cam', '--out', '{out}',
+          '--dataset', '{dataset}'])
 stage_cam_eval = dict(
     name='cam_eval', tool='eval_seeds',
-    args=['{cam_seeds.out}', '--config', '{dataset_config}', '--split', '{eval_split}',
-          '--protocol', 'irn', '--sweep', '{sweep}', '--out', '{out}/report.json'])
-# AdvCAM (T=27 climbs per class and scale) on the evaluation split.
+    args=['{dataset}', '--seeds', '{cam_seeds.out}', '--protocol', 'irn', '--sweep', '{sweep}',
+          '--out', '{out}/report.json'])
 stage_advcam_seeds = dict(
     name='advcam_seeds', tool='make_seeds',
-    args=['{cam_config}', '{cam.checkpoint}', '--method', 'advcam', '--split',
-          '{advcam_split}', '--out', '{out}', '{advcam_options}'])
+    args=['{cam_config}', '{cam.checkpoint}', '--method', 'advcam', '--split', '{advcam_split}',
+          '--out', '{out}', '--dataset', '{dataset}', '--cfg-options', '{advcam_options}'])
 stage_advcam_eval = dict(
     name='advcam_eval', tool='eval_seeds',
-    args=['{advcam_seeds.out}', '--config', '{dataset_config}', '--split', '{eval_split}',
-          '--protocol', 'advcam', '--sweep', '{sweep}', '--out', '{out}/report.json'])
+    args=['{dataset}', '--seeds', '{advcam_seeds.out}', '--protocol', 'advcam', '--sweep',
+          '{sweep}', '--out', '{out}/report.json'])
 stage_cam_ir = dict(
     name='cam_ir', tool='make_ir_labels',
-    args=['{cam_seeds.out}', '--config', '{dataset_config}', '--split', '{mask_split}',
-          '--preset', 'irn', '--out', '{out}'])
+    args=['{dataset}', '--seeds', '{cam_seeds.out}', '--preset', 'irn', '--out', '{out}'])
 stage_advcam_ir = dict(
     name='advcam_ir', tool='make_ir_labels',
-    args=['{advcam_seeds.out}', '--config', '{dataset_config}', '--split', '{mask_split}',
-          '--preset', 'advcam', '--out', '{out}'])
+    args=['{dataset}', '--seeds', '{advcam_seeds.out}', '--preset', 'advcam', '--out', '{out}'])
 stage_amn = dict(
     name='amn', tool='train',
-    args=['{amn_config}', '--cfg-options',
+    args=['{amn_config}', '--dataset', '{dataset}', '--cfg-options',
           'train_dataloader.dataset.data_prefix.seg_map_path={cam_ir.out}', '{amn_options}'])
 stage_amn_seeds = dict(
     name='amn_seeds', tool='make_seeds',
-    args=['{amn_config}', '{amn.checkpoint}', '--method', 'amn', '--split', '{mask_split}',
-          '--out', '{out}', '--cfg-options', 'seed_generators.amn.ir_label_dir={cam_ir.out}'])
+    args=['{amn_config}', '{amn.checkpoint}', '--method', 'amn', '--out', '{out}',
+          '--dataset', '{dataset}', '--cfg-options',
+          'seed_generators.amn.ir_label_dir={cam_ir.out}'])
 stage_amn_eval = dict(
     name='amn_eval', tool='eval_seeds',
-    args=['{amn_seeds.out}', '--config', '{dataset_config}', '--split', '{eval_split}',
-          '--protocol', 'amn', '--sweep', '{sweep}', '--out', '{out}/report.json'])
+    args=['{dataset}', '--seeds', '{amn_seeds.out}', '--protocol', 'amn', '--sweep', '{sweep}',
+          '--out', '{out}/report.json'])
 stage_amn_ir = dict(
     name='amn_ir', tool='make_ir_labels',
-    args=['{amn_seeds.out}', '--config', '{dataset_config}', '--split', '{mask_split}',
-          '--preset', '{amn_preset}', '--out', '{out}'])
+    args=['{dataset}', '--seeds', '{amn_seeds.out}', '--preset', '{amn_preset}', '--out',
+          '{out}'])
 stage_irn = dict(
     name='irn', tool='train',
-    args=['{irn_config}', '--cfg-options',
+    args=['{irn_config}', '--dataset', '{dataset}', '--cfg-options',
           'train_dataloader.dataset.data_prefix.seg_map_path={ir_labels}', '{irn_options}'])
 stage_pseudo = dict(
     name='pseudo', tool='make_pseudo_labels',
-    args=['{seeds}', '{irn_config}', '{irn.checkpoint}', '--data-config', '{dataset_config}',
-          '--split', '{mask_split}', '--preset', '{rw_preset}', '--out', '{out}'])
+    args=['{irn_config}', '{irn.checkpoint}', '--seeds', '{seeds}', '--preset', '{rw_preset}',
+          '--out', '{out}', '--dataset', '{dataset}'])
 stage_pseudo_eval = dict(
     name='pseudo_eval', tool='eval_labels',
-    args=['{pseudo.out}', '--config', '{dataset_config}', '--split', '{eval_split}',
-          '--out', '{out}/report.json'])
+    args=['{dataset}', '--labels', '{pseudo.out}', '--out', '{out}/report.json'])
 stage_deeplab = dict(
     name='deeplab', tool='train',
-    args=['{deeplab_config}', '--cfg-options',
+    args=['{deeplab_config}', '--dataset', '{dataset}', '--cfg-options',
           'train_dataloader.dataset.data_prefix.seg_map_path={pseudo.out}',
           '{deeplab_options}'])
 stage_deeplab_test = dict(
     name='deeplab_test', tool='test',
-    args=['{deeplab_config}', '{deeplab.checkpoint}'])
+    args=['{deeplab_config}', '{deeplab.checkpoint}', '--dataset', '{dataset}'])
 stage_deeplab_gt = dict(
-    name='deeplab_gt', tool='train', args=['{deeplab_gt_config}', '{deeplab_options}'])
+    name='deeplab_gt', tool='train',
+    args=['{deeplab_gt_config}', '--dataset', '{dataset}', '--cfg-options',
+          '{deeplab_gt_options}'])
 stage_deeplab_gt_test = dict(
     name='deeplab_gt_test', tool='test',
-    args=['{deeplab_gt_config}', '{deeplab_gt.checkpoint}'])
+    args=['{deeplab_gt_config}', '{deeplab_gt.checkpoint}', '--dataset', '{dataset}'])
 
 # Report rows shared by the pipelines.
 # Seed rows: the reference protocol's number (utils/protocols.py; comparable with
@@ -84,6 +106,16 @@ row_cam = dict(label='CAM seed mIoU, IRN protocol',
                file='{cam_eval.out}/report.json', key='protocol.mIoU', scale=100)
 row_cam_best = dict(label='CAM seed mIoU, best of the sweep',
                     file='{cam_eval.out}/report.json', key='best.mIoU', scale=100)
+row_all_background = dict(label='all-background baseline mIoU (the evaluation split)',
+                          file='{pseudo_eval.out}/report.json', key='all_background_mIoU',
+                          scale=100)
+# The IR labels IRN trains on (`ir_labels`), scored on the training split's ground truth.
+row_ir = dict(label='IR labels: mIoU (255 as background)', file='{ir_labels}/report.json',
+              key='mIoU', scale=100)
+row_ir_uncertain = dict(label='IR labels: uncertain pixels (%)', file='{ir_labels}/report.json',
+                        key='uncertain_fraction', scale=100)
+row_ir_accuracy = dict(label='IR labels: accuracy of the confident pixels (%)',
+                       file='{ir_labels}/report.json', key='confident_accuracy', scale=100)
 row_advcam = dict(label='AdvCAM seed mIoU, AdvCAM protocol',
                   file='{advcam_eval.out}/report.json', key='protocol.mIoU', scale=100)
 row_advcam_best = dict(label='AdvCAM seed mIoU, best of the sweep',

@@ -26,6 +26,8 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 from mmseg.registry import MODELS
 
+PAD_MULTIPLE = 16  # inference padding of an image larger than test_cfg.pad_size
+
 
 def _unit(in_channels, out_channels, groups, scale=1):
     """1×1 conv (no bias) → GroupNorm [→ bilinear ×scale] → ReLU (IRN's fc_edge*/fc_dp*)."""
@@ -165,12 +167,16 @@ class IRNet(BaseModel):
         (bottom/right) to ``test_cfg['pad_size']``, logits averaged, then sigmoid.
 
         Returns ``(edge [ceil(H/4), ceil(W/4)], displacement [2, ceil(H/4), ceil(W/4)])``.
-        Images larger than ``pad_size`` are not padded (IRN would crop them).
+        A side longer than ``pad_size`` is padded to the next multiple of 16 (the backbone
+        stride) instead: IRN's 512 covers every VOC image; on other data the padding then
+        still reaches every image (``PAD_MULTIPLE``).
         """
         if inputs.dim() != 4 or inputs.shape[0] != 1:
             raise ValueError(f'predict_edge takes one image [1, 3, H, W], got {tuple(inputs.shape)}')
         h, w = inputs.shape[-2:]
         ph, pw = self.test_cfg.get('pad_size', (h, w))
+        ph = max(ph, -(-h // PAD_MULTIPLE) * PAD_MULTIPLE)
+        pw = max(pw, -(-w // PAD_MULTIPLE) * PAD_MULTIPLE)
         x = torch.cat([inputs, inputs.flip(-1)])
         x = F.pad(x, (0, max(pw - w, 0), 0, max(ph - h, 0)))
         edge, disp = self._forward(x)

@@ -1,6 +1,6 @@
-# Image-level training data (classifier stages): IRN augmentation = resize the long
-# side to U[640/2, 640] (bicubic), random crop 512, flip.
-_base_ = './coco14.py'
+# Image-level training (classifier stages) at the reference scale: IRN's augmentation =
+# resize the long side to U[640/2, 640] (Pillow bicubic), random crop 512, flip; batch 16
+# (the global batch); IRN's DataLoader drops the last incomplete batch.
 crop_size = (512, 512)
 cls_train_pipeline = [
     dict(type='LoadCheckedImage'),
@@ -14,11 +14,7 @@ train_dataloader = dict(
     batch_size=16,
     num_workers=4,
     persistent_workers=True,
+    drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type={{_base_.dataset_type}},
-        data_root={{_base_.data_root}},
-        ann_file='ImageSets/train2014.txt',
-        data_prefix=dict(img_path='train2014', seg_map_path=None),
-        img_labels_from='cls_labels_train2014.json',
-        pipeline=cls_train_pipeline))
+    dataset=dict(split='train_split', data_prefix=dict(seg_map_path=None),
+                 pipeline=cls_train_pipeline))

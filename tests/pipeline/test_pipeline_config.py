@@ -1,0 +1,63 @@
+"""``tools/run_pipeline.py --list`` checks a pipeline before anything runs: each stage's
+config is built with the pipeline's dataset, and missing files, unknown keys, unknown
+variables and class-count mismatches are all reported."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from wsss_plugins.pipeline import PipelineError, PipelineRunner
+from wsss_plugins.pipeline.config import check_pipeline, load_pipeline_config
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CAM_IRN = osp.join('configs', 'pipelines', 'cam_irn.py')
+
+
+def list_pipeline(tmp_path, *options):
+    return subprocess.run(
+        [sys.executable, osp.join(REPO_ROOT, 'tools', 'run_pipeline.py'), CAM_IRN, '--list',
+         '--work-dir', str(tmp_path / 'work'), *options], cwd=REPO_ROOT, capture_output=True,
+        text=True, env=dict(os.environ, WSSS_TOY_ROOT=str(tmp_path / 'no_toy')))
+
+
+def test_list_reports_a_missing_config_and_an_unknown_key_and_runs_nothing(tmp_path):
+    ok = list_pipeline(tmp_path)
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    assert 'size toy' in ok.stdout and ' 4 irn ' in ok.stdout
+    bad = list_pipeline(tmp_path, '--cfg-options', 'configs.toy.irn=configs/irn/irn_nope.py',
+                        "options.toy.deeplab=['model.decode_head.dropout_rate=0.1']")
+    assert bad.returncode != 0
+    assert "stage 'irn': config not found: configs/irn/irn_nope.py" in bad.stderr
+    assert "stage 'pseudo': config not found: configs/irn/irn_nope.py" in bad.stderr
+    assert ("stage 'deeplab': --cfg-options model.decode_head.dropout_rate: no such key in "
+            'configs/deeplabv2/deeplabv2_toy_pseudo.py') in bad.stderr
+    assert '3 problem(s) found; nothing was run' in bad.stderr
+    assert not osp.exists(tmp_path / 'work' / 'cam')
+
+
+def test_unknown_variables_and_sizes_are_named():
+    with pytest.raises(PipelineError, match=r'unknown pipeline variable\(s\) cam_config \(did '
+                                            r'you mean configs\?\)'):
+        load_pipeline_config(osp.join(REPO_ROOT, CAM_IRN),
+                             cfg_options={'cam_config': 'configs/cam/cam_toy.py'})
+    with pytest.raises(PipelineError, match="size 'huge' has no `configs` entry; sizes: toy, "
+                                            'full, full_coco14'):
+        load_pipeline_config(osp.join(REPO_ROOT, CAM_IRN), size='huge')
+
+
+def test_class_count_mismatch_is_a_problem_before_the_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO_ROOT)
+    cam = tmp_path / 'cam_4.py'
+    cam.write_text(f"_base_ = '{osp.join(REPO_ROOT, 'configs', 'cam', 'cam_toy.py')}'\n"
+                   'model = dict(num_classes=4)\n')
+    cfg = load_pipeline_config(CAM_IRN, dataset='configs/_base_/datasets/voc12.py',
+                               cfg_options={'configs.toy.cam': str(cam)})
+    # Derived from the pipeline and the dataset: the configs of the size, the split roles.
+    assert (cfg.irn_config, cfg.train_split, cfg.eval_split) == (
+        'configs/irn/irn_toy.py', 'train_aug', 'train')
+    assert cfg.work_dir == osp.join('work_dirs', 'pipeline_cam_irn_voc12_toy')
+    problems = check_pipeline(PipelineRunner(cfg, work_dir=str(tmp_path), echo=False))
+    assert any("stage 'cam'" in p and 'model.num_classes=4 (foreground classes)' in p
+               for p in problems), problems

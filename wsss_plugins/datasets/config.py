@@ -1,0 +1,198 @@
+"""One dataset config per dataset, bound late into every method config.
+
+A dataset config (``configs/_base_/datasets/<name>.py``) holds the data and nothing else:
+``dataset_type``, ``data_root``, ``class_names`` (optional when the type names its
+classes), ``img_labels_from``, ``splits`` (``ann_file``, ``gt_seg_map_path``, optional
+``img_path`` and ``img_labels_from``), the split roles ``train_split`` (what the models
+train on and the seeds/masks are made for), ``eval_split`` (where seeds and masks are
+scored) and ``val_split`` (segmentation validation/test), and the ``infer_pipeline``.
+Method configs describe loaders by split (``dataset=dict(split='eval_split', pipeline=…)``)
+and leave class counts at ``None``; :func:`resolve_dataset` fills both from the dataset
+keys *after* every override, so a dataset config given with ``--dataset``, or a
+``data_root`` set in a child config or on the command line, reaches every loader, the
+inference datasets and the model heads alike. (Old-style ``_base_`` lists cannot express
+this: a value filled by ``{{_base_.data_root}}`` is fixed when the base is read, and a
+method config and a dataset config cannot both be bases when both define dataset keys.)
+"""
+import copy
+import os.path as osp
+
+#: The keys a dataset config owns; ``--dataset`` replaces exactly these.
+DATASET_KEYS = ('dataset_type', 'data_root', 'class_names', 'img_labels_from', 'splits',
+                'train_split', 'eval_split', 'val_split', 'infer_pipeline')
+ROLE_DEFAULTS = dict(train_split='train_aug', eval_split='train', val_split='val')
+#: Where models keep their class count, and whether it counts the background.
+CLASS_COUNT_KEYS = {('num_classes', ): 'foreground', ('num_fg_classes', ): 'foreground',
+                    ('decode_head', 'num_classes'): 'with background',
+                    ('auxiliary_head', 'num_classes'): 'with background'}
+LOADERS = dict(train_dataloader='train_split', val_dataloader='val_split',
+               test_dataloader='val_split')
+
+
+class DatasetConfigError(ValueError):
+    """A dataset or method config that does not fit; the message names file and key."""
+
+
+def load_config(path, dataset=None, cfg_options=None):
+    """``path`` with the dataset config ``dataset`` (if given) and ``cfg_options`` applied,
+    then resolved (:func:`resolve_dataset`). Every tool loads its config here."""
+    from mmengine.config import Config
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config not found: {path}')
+    cfg = Config.fromfile(path)
+    if dataset is not None:
+        merge_dataset(cfg, load_dataset_config(dataset))
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return resolve_dataset(cfg)
+
+
+def load_dataset_config(path):
+    from mmengine.config import Config
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'dataset config not found: {path}')
+    ds = Config.fromfile(path)
+    missing = [k for k in ('dataset_type', 'data_root', 'splits') if k not in ds]
+    if missing:
+        raise DatasetConfigError(f'{path} is not a dataset config: it sets no '
+                                 f'{", ".join(missing)} (see configs/_base_/datasets/)')
+    extra = sorted(set(ds) - set(DATASET_KEYS))
+    if extra:
+        raise DatasetConfigError(f'{path}: a dataset config holds only the dataset keys '
+                                 f'({", ".join(DATASET_KEYS)}); unknown: {", ".join(extra)}')
+    return ds
+
+
+def merge_dataset(cfg, ds):
+    """Replace the dataset keys of ``cfg`` by those of the dataset config ``ds``."""
+    for key in DATASET_KEYS:
+        if key in cfg:
+            cfg.pop(key)
+        if key in ds:
+            cfg[key] = copy.deepcopy(ds[key])
+    cfg['dataset_config'] = ds.filename
+
+
+def dataset_classes(cfg):
+    """The class names (index 0 = background) of the config's dataset."""
+    if cfg.get('class_names'):
+        return tuple(cfg.class_names)
+    from mmseg.registry import DATASETS
+    import wsss_plugins.datasets  # noqa: F401 - registers the dataset types
+    dataset_cls = DATASETS.get(cfg.dataset_type)
+    if dataset_cls is None:
+        raise DatasetConfigError(f'{_name(cfg)}: unknown dataset_type {cfg.dataset_type!r}')
+    classes = getattr(dataset_cls, 'METAINFO', {}).get('classes')
+    if not classes:
+        raise DatasetConfigError(f'{_name(cfg)}: dataset_type {cfg.dataset_type} names no '
+                                 'classes: set `class_names` (background first)')
+    return tuple(classes)
+
+
+def split_dataset_cfg(cfg, split, seg_map_path=None, pipeline=None, **extra):
+    """The dataset dict of one split: type, root, list file, image/label directories and
+    the image-label source from the dataset keys.
+
+    ``split`` is a split name or a role (``'train_split'``, ``'eval_split'``,
+    ``'val_split'``); ``seg_map_path`` is ``None`` (images and image labels only), ``'gt'``
+    (the split's ground truth) or a directory of label PNGs (relative to ``data_root``).
+    """
+    from .class_names import voc_palette
+    for key in ('dataset_type', 'data_root', 'splits'):
+        if key not in cfg:
+            raise DatasetConfigError(f'{_name(cfg)}: no `{key}`: inherit a dataset config '
+                                     '(configs/_base_/datasets/) or pass --dataset')
+    name = split_name(cfg, split)
+    spec = cfg.splits[name]
+    if seg_map_path == 'gt':
+        if not spec.get('gt_seg_map_path'):
+            raise DatasetConfigError(f'{_name(cfg)}: split {name!r} has no gt_seg_map_path')
+        seg_map_path = spec['gt_seg_map_path']
+    classes = dataset_classes(cfg)
+    ds = dict(type=cfg.dataset_type, data_root=cfg.data_root, ann_file=spec['ann_file'],
+              data_prefix=dict(img_path=spec.get('img_path', 'JPEGImages'),
+                               seg_map_path=seg_map_path),
+              pipeline=pipeline if pipeline is not None else cfg.get('infer_pipeline', []))
+    source = spec.get('img_labels_from', cfg.get('img_labels_from'))
+    if source is not None:
+        ds['img_labels_from'] = source
+    if cfg.get('class_names'):
+        ds['metainfo'] = dict(classes=classes, palette=voc_palette(len(classes)))
+    ds.update(extra)
+    return ds
+
+
+def split_name(cfg, split):
+    """A split name of ``cfg.splits``, also through a role key (``'eval_split'``)."""
+    if split in ROLE_DEFAULTS:
+        split = cfg.get(split, ROLE_DEFAULTS[split])
+    if split not in cfg.splits:
+        raise DatasetConfigError(f'{_name(cfg)}: unknown split {split!r}; the dataset has '
+                                 f'{", ".join(cfg.splits)}')
+    return split
+
+
+def resolve_dataset(cfg):
+    """Bind the dataset keys into the loaders and the model's class counts (in place).
+
+    * A loader's ``dataset`` dict names its ``split`` (default: ``train_split`` for
+      ``train_dataloader``, ``val_split`` for the others) and may set ``seg_map_path``
+      in ``data_prefix`` (default ``'gt'``; ``None`` for image-level loaders; a label
+      directory for IR/pseudo labels); keys it sets itself win over the dataset's.
+    * ``test_dataloader``/``test_evaluator``/``test_cfg`` follow the val ones unless set.
+    * Class counts left at ``None`` (see ``CLASS_COUNT_KEYS``) are filled in; a number that
+      disagrees with the dataset is an error naming both.
+    """
+    if 'splits' not in cfg:
+        return cfg
+    if 'val_dataloader' in cfg and 'test_dataloader' not in cfg:
+        cfg['test_dataloader'] = copy.deepcopy(cfg.val_dataloader)
+        cfg.setdefault('test_evaluator', copy.deepcopy(cfg.get('val_evaluator')))
+        if cfg.get('val_cfg') is not None:
+            cfg.setdefault('test_cfg', dict(type='TestLoop'))
+    for loader, role in LOADERS.items():
+        if isinstance(cfg.get(loader), dict) and isinstance(cfg[loader].get('dataset'), dict):
+            cfg[loader]['dataset'] = _bind_loader_dataset(cfg, cfg[loader]['dataset'], role)
+    _bind_class_counts(cfg)
+    return cfg
+
+
+def _bind_loader_dataset(cfg, ds, role):
+    ds = dict(ds)
+    if 'dataset' in ds and isinstance(ds['dataset'], dict):  # dataset wrappers
+        ds['dataset'] = _bind_loader_dataset(cfg, ds['dataset'], role)
+        return ds
+    prefix = dict(ds.pop('data_prefix', None) or {})
+    seg_map_path = prefix.pop('seg_map_path', 'gt')
+    bound = split_dataset_cfg(cfg, ds.pop('split', role), seg_map_path=seg_map_path,
+                              pipeline=ds.pop('pipeline', None))
+    bound['data_prefix'].update(prefix)
+    bound.update(ds)
+    return bound
+
+
+def _bind_class_counts(cfg):
+    model = cfg.get('model')
+    if not isinstance(model, dict):
+        return
+    classes = dataset_classes(cfg)
+    counts = {'foreground': len(classes) - 1, 'with background': len(classes)}
+    for path, kind in CLASS_COUNT_KEYS.items():
+        parent = model
+        for key in path[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        if not isinstance(parent, dict) or path[-1] not in parent:
+            continue
+        value = parent[path[-1]]
+        if value is None:
+            parent[path[-1]] = counts[kind]
+        elif value != counts[kind]:
+            raise DatasetConfigError(
+                f'{_name(cfg)}: model.{".".join(path)}={value} ({kind} classes) but the '
+                f'dataset {cfg.get("dataset_config") or cfg.dataset_type} has {counts[kind]} '
+                f'({", ".join(classes[1:])} + background); leave it at None to follow the '
+                'dataset')
+
+
+def _name(cfg):
+    return getattr(cfg, 'filename', None) or 'config'

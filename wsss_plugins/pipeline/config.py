@@ -1,0 +1,165 @@
+"""Pipeline configs: the variables a pipeline may set, declared once, and the checks
+``tools/run_pipeline.py`` runs (``--list``, and before every run) so that a missing file,
+an unknown key or a class-count mismatch stops the pipeline before any stage starts.
+
+A pipeline runs on one dataset config (``dataset``) at one ``size``: ``configs[size]``
+names the method config of every role (``cam``, ``amn``, ``irn``, ``deeplab``,
+``deeplab_gt``) and ``options[size]`` their extra ``--cfg-options``; the stages read them
+as ``{cam_config}`` / ``{cam_options}``, and the dataset's split roles as
+``{train_split}`` / ``{eval_split}``.
+"""
+import difflib
+import os.path as osp
+
+from .runner import PLACEHOLDER, PipelineError
+
+#: Every variable a pipeline config may set (configs/pipelines/_base_/stages.py sets them).
+PIPELINE_VARIABLES = dict(
+    dataset='dataset config (configs/_base_/datasets/*.py); --dataset overrides it',
+    size="a key of `configs`: 'toy' (CPU-sized models), 'full' (the references' VOC recipes), "
+         "'full_coco14'; --size overrides it",
+    configs='{size: {role: method config}} for the roles cam, amn, irn, deeplab, deeplab_gt',
+    options='{size: {role: [extra --cfg-options entries]}} (roles as `configs`, and advcam)',
+    work_dir='output directory (default work_dirs/pipeline_<pipeline>_<dataset>_<size>)',
+    stages='the ordered stage list (dicts name, tool, args)',
+    skip='names of stages not to run',
+    report='the report: table rows, curves, per-class charts, overlays',
+    seeds='the seeds the random walk refines, e.g. {cam_seeds.out}',
+    ir_labels='the IR labels IRN trains on, e.g. {cam_ir.out}',
+    rw_preset='random-walk preset (wsss_plugins/utils/protocols.py)',
+    amn_preset='IR-label preset for the AMN seeds',
+    sweep='seed threshold sweep START:STOP:STEP of the evaluations',
+    advcam_split='split (or role) the AdvCAM seeds are made for',
+)
+ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt')
+OPTION_ROLES = ROLES + ('advcam', )
+#: Variables derived by ``load_pipeline_config`` (never set by a config).
+DERIVED = tuple(f'{r}_config' for r in ROLES) + tuple(f'{r}_options' for r in OPTION_ROLES) \
+    + ('train_split', 'eval_split')
+#: Keys a stage's --cfg-options may add although its config lacks them.
+NEW_KEYS_ALLOWED = ('load_from', 'resume')
+
+
+def load_pipeline_config(path, dataset=None, size=None, cfg_options=None):
+    """The pipeline config with ``dataset``/``size`` applied and the stage variables derived."""
+    from mmengine.config import Config
+
+    from ..datasets.config import ROLE_DEFAULTS, load_dataset_config
+    if not osp.isfile(path):
+        raise PipelineError(f'pipeline config not found: {path}')
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    if dataset is not None:
+        cfg.dataset = dataset
+    if size is not None:
+        cfg.size = size
+    unknown = [k for k in cfg if k not in PIPELINE_VARIABLES and not k.startswith(('stage_',
+                                                                                  'row_'))]
+    if unknown:
+        hints = [f'{k} (did you mean {m[0]}?)' if (m := difflib.get_close_matches(
+            k, list(PIPELINE_VARIABLES), 1)) else k for k in unknown]
+        raise PipelineError(f'{path}: unknown pipeline variable(s) {", ".join(hints)}; the '
+                            f'variables are {", ".join(PIPELINE_VARIABLES)}')
+    for key in ('dataset', 'size', 'configs', 'stages'):
+        if key not in cfg:
+            raise PipelineError(f'{path}: `{key}` is not set ({PIPELINE_VARIABLES[key]})')
+    if cfg.size not in cfg.configs:
+        raise PipelineError(f'{path}: size {cfg.size!r} has no `configs` entry; sizes: '
+                            f'{", ".join(cfg.configs)}')
+    try:
+        ds = load_dataset_config(cfg.dataset)
+    except (OSError, ValueError) as e:
+        raise PipelineError(str(e)) from e
+    for role in ROLES:
+        cfg[f'{role}_config'] = cfg.configs[cfg.size].get(role, f'<no {role} config for size '
+                                                                f'{cfg.size}>')
+    options = cfg.get('options', {}).get(cfg.size, {})
+    for role in OPTION_ROLES:
+        cfg[f'{role}_options'] = list(options.get(role, []))
+    for role, default in ROLE_DEFAULTS.items():
+        cfg[role] = ds.get(role, default)
+    if not cfg.get('work_dir'):
+        stem = lambda p: osp.splitext(osp.basename(p))[0]  # noqa: E731
+        cfg.work_dir = osp.join('work_dirs', f'pipeline_{stem(path)}_{stem(cfg.dataset)}_'
+                                             f'{cfg.size}')
+    return cfg
+
+
+def check_pipeline(runner):
+    """Every problem a run would meet at the start of a stage, found now: config files that
+    do not exist, configs that do not build with the dataset (class counts, splits),
+    ``--cfg-options`` keys the stage's config does not have. Returns a list of messages."""
+    from ..datasets.config import load_config
+    problems = []
+    for position, stage in enumerate(runner.stages):
+        if stage['name'] in runner.skip:
+            continue
+        try:
+            args = runner._expand(stage['args'], stage['name'], position, stage_refs=False)
+        except PipelineError as e:
+            problems.append(str(e))
+            continue
+        configs = [a for a in args if a.endswith('.py') and not PLACEHOLDER.search(a)]
+        missing = [c for c in configs if not osp.isfile(c)]
+        problems += [f'stage {stage["name"]!r}: config not found: {c}' for c in missing]
+        if missing or not configs:
+            continue
+        dataset = _option(args, '--dataset')
+        try:
+            cfg = load_config(configs[0], dataset)
+        except Exception as e:  # noqa: BLE001 - every build error is reported, none raised
+            problems.append(f'stage {stage["name"]!r}: {configs[0]} does not build with '
+                            f'{dataset or "its dataset"}: {e}')
+            continue
+        for entry in _cfg_options(args):
+            key = entry.split('=', 1)[0]
+            if not known_key(cfg, key):
+                problems.append(f'stage {stage["name"]!r}: --cfg-options {key}: no such key in '
+                                f'{configs[0]}')
+    return problems
+
+
+def known_key(cfg, key):
+    """A key a ``--cfg-options`` entry may set: one the config has, ``load_from``/``resume``,
+    or an option of a seed generator (``seed_generators.<method>.<argument>``)."""
+    parts = key.split('.')
+    if key in NEW_KEYS_ALLOWED or has_key(cfg, key):
+        return True
+    if len(parts) == 3 and parts[0] == 'seed_generators':
+        import inspect
+
+        import wsss_plugins  # noqa: F401 - registers the seed generators
+        from ..registry import SEED_GENERATORS
+        generators = {name.lower(): cls for name, cls in SEED_GENERATORS.module_dict.items()}
+        cls = generators.get(parts[1])
+        return cls is not None and parts[2] in inspect.signature(cls).parameters
+    return False
+
+
+def has_key(cfg, dotted):
+    """Whether ``a.b.0.c`` names an existing entry (dicts and list indices)."""
+    node = cfg
+    for part in dotted.split('.'):
+        if isinstance(node, (list, tuple)) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif hasattr(node, 'keys') and part in node:
+            node = node[part]
+        else:
+            return False
+    return True
+
+
+def _option(args, flag):
+    return args[args.index(flag) + 1] if flag in args[:-1] else None
+
+
+def _cfg_options(args):
+    """The ``key=value`` entries after ``--cfg-options`` (up to the next flag)."""
+    entries, inside = [], False
+    for arg in args:
+        if arg.startswith('--'):
+            inside = arg == '--cfg-options'
+        elif inside and '=' in arg:
+            entries.append(arg)
+    return entries
