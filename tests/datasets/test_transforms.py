@@ -45,7 +45,8 @@ def test_random_rescale_resizes_as_pillow_does(sample):
 def test_classifier_resize_long_of_the_configs_is_pillow_bicubic(sample, task_base):
     from mmseg.registry import TRANSFORMS
     cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', '_base_', 'tasks', task_base))
-    resize = next(t for t in cfg.cls_train_pipeline if t['type'] == 'RandomResize')
+    resize = next(t for t in cfg.train_dataloader.dataset.pipeline
+                  if t['type'] == 'RandomResize')
     resize = TRANSFORMS.build(dict(resize, scale=(40, 40), ratio_range=(1.0, 1.0)))
     img, _ = sample
     out = resize(dict(img=img.copy(), img_shape=img.shape[:2], ori_shape=img.shape[:2]))

@@ -142,6 +142,7 @@ def resolve_dataset(cfg):
     * ``test_dataloader``/``test_evaluator``/``test_cfg`` follow the val ones unless set.
     * Class counts left at ``None`` (see ``CLASS_COUNT_KEYS``) are filled in; a number that
       disagrees with the dataset is an error naming both.
+    * A pipeline transform's ``crop_size=None`` becomes the config's ``crop_size``.
     """
     if 'splits' not in cfg:
         return cfg
@@ -164,11 +165,26 @@ def _bind_loader_dataset(cfg, ds, role):
         return ds
     prefix = dict(ds.pop('data_prefix', None) or {})
     seg_map_path = prefix.pop('seg_map_path', 'gt')
+    pipeline = ds.pop('pipeline', None)
+    if pipeline is not None:
+        pipeline = [_bind_crop_size(cfg, t) for t in pipeline]
     bound = split_dataset_cfg(cfg, ds.pop('split', role), seg_map_path=seg_map_path,
-                              pipeline=ds.pop('pipeline', None))
+                              pipeline=pipeline)
     bound['data_prefix'].update(prefix)
     bound.update(ds)
     return bound
+
+
+def _bind_crop_size(cfg, transform):
+    """``crop_size=None`` in a transform → the config's ``crop_size``, so a task base serves
+    every scale (``tasks/seg_toy.py`` = ``seg_321.py`` with ``crop_size = (128, 128)``)."""
+    if not (isinstance(transform, dict) and 'crop_size' in transform
+            and transform['crop_size'] is None):
+        return transform
+    if cfg.get('crop_size') is None:
+        raise DatasetConfigError(f'{_name(cfg)}: {transform.get("type")} takes its crop_size '
+                                 'from the config, which sets no `crop_size`')
+    return dict(transform, crop_size=tuple(cfg.crop_size))
 
 
 def _bind_class_counts(cfg):

@@ -8,7 +8,7 @@ seg_train_pipeline = [
     dict(type='LoadCheckedImage'),
     dict(type='LoadCheckedAnnotations'),
     dict(type='RandomRescale', ratio_range=(0.5, 2.0), interpolation='bilinear', backend='cv2'),
-    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomCrop', crop_size=None),  # = crop_size (datasets/config.py)
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackWSSSInputs'),
 ]
