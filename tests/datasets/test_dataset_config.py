@@ -96,3 +96,17 @@ def test_bad_dataset_configs_and_splits_are_named(tmp_path):
     nameless.write_text(f"_base_ = '{VOC}'\ndataset_type = 'WSSSDataset'\n")
     with pytest.raises(DatasetConfigError, match='names no classes: set `class_names`'):
         load_config(not_dataset, dataset=str(nameless))
+
+
+def test_one_task_base_serves_every_crop_size():
+    def crop(config):
+        cfg = load_config(osp.join(CONFIGS, config))
+        return next(t['crop_size'] for t in cfg.train_dataloader.dataset.pipeline
+                    if t['type'] == 'RandomCrop'), cfg.train_dataloader.batch_size
+
+    assert crop('deeplabv2/deeplabv2_r101_voc_gt.py') == ((321, 321), 10)
+    assert crop('deeplabv2/deeplabv2_r101_coco14_gt.py') == ((481, 481), 20)
+    assert crop('deeplabv2/deeplabv2_toy.py') == ((128, 128), 8)
+    assert crop('irn/irn_r50_voc.py') == ((512, 512), 32)
+    assert crop('amn/amn_toy.py') == ((128, 128), 8)
+    assert crop('cam/cam_toy.py') == ((128, 128), 8)
