@@ -1,7 +1,7 @@
 """Seed-generation speed of both execution modes, and their agreement.
 
     python benchmarks/bench_seeds.py [--config configs/cam/cam_toy.py] [--checkpoint CKPT] \
-        [--data-root data/toy_voc] [--split train] [--num-images 8] [--methods cam advcam] \
+        [--dataset DATASET_CONFIG] [--data-root data/toy_voc] [--split train] [--num-images 8] [--methods cam advcam] \
         [--device cpu]
 
 For each method, runs the ``reference`` mode (official loop order: class by class,
@@ -15,7 +15,6 @@ import time
 
 import numpy as np
 import torch
-from mmengine.config import Config
 
 import wsss_plugins  # noqa: F401
 from wsss_plugins.registry import SEED_GENERATORS
@@ -26,6 +25,7 @@ def parse_args():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--config', default='configs/cam/cam_toy.py')
     parser.add_argument('--checkpoint')
+    parser.add_argument('--dataset', help='dataset config replacing the config\'s own')
     parser.add_argument('--data-root', default=None)
     parser.add_argument('--split', default='train')
     parser.add_argument('--num-images', type=int, default=8)
@@ -52,11 +52,12 @@ def main():
     from mmengine.registry import init_default_scope
     from mmengine.runner import load_checkpoint
 
-    from wsss_plugins.datasets import build_split_dataset
+    from wsss_plugins.datasets import build_split_dataset, load_config
     from wsss_plugins.apis.seed_pass import build_seed_generator
     from wsss_plugins.utils.image import read_rgb
 
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config, args.dataset,
+                      dict(data_root=args.data_root) if args.data_root else None)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     from mmseg.registry import MODELS
     torch.manual_seed(0)
@@ -64,7 +65,7 @@ def main():
     if args.checkpoint:
         load_checkpoint(model, args.checkpoint, map_location='cpu', logger='silent')
     model.to(args.device)
-    dataset = build_split_dataset(cfg, args.split, data_root=args.data_root)
+    dataset = build_split_dataset(cfg, args.split)
     images = []
     for i in range(min(args.num_images, len(dataset))):
         info = dataset.get_data_info(i)
