@@ -112,5 +112,10 @@ def test_report_follows_the_data(own_pipeline):
     assert f'| IR labels: uncertain pixels (%) | {100 * ir["uncertain_fraction"]:.1f} |' in report
     assert f'CAM seed mIoU, best of the sweep (GT-selected threshold ' \
            f'{cam_eval["best"]["threshold"]:g})' in report
+    # Overlays at the threshold the evaluation selected, on the evaluation split.
+    assert f'seeds at the background threshold their evaluation selected: CAM seeds ' \
+           f'{cam_eval["best"]["threshold"]:g}.' in report
+    assert 'Classes present in the evaluated split: background, cat, bird, fish (4 of 4)' \
+        in report
     for figure in ('per_class_iou.png', 'overlays.png', 'miou_vs_threshold.png'):
         assert osp.getsize(osp.join(work_dir, 'figures', figure)) > 5000

@@ -121,3 +121,18 @@ def test_bad_placeholder_and_forward_reference(setup, tmp_path):
         runner.command(0)
     with pytest.raises(PipelineError, match=r'unknown placeholder \{nope\}'):
         runner.command(1)
+
+
+def test_per_class_chart_shows_the_classes_present_in_the_split(tmp_path):
+    from wsss_plugins.pipeline.report import write_report
+    report = tmp_path / 'eval.json'
+    report.write_text(json.dumps(dict(per_class=dict(
+        background=dict(iou=0.9, gt_pixels=100), cat=dict(iou=0.5, gt_pixels=10),
+        dog=dict(iou=None, gt_pixels=0)))))
+    cfg = Config(dict(work_dir=str(tmp_path / 'w'), stages=[dict(name='a', tool='x', args=[])],
+                      report=dict(per_class=[dict(label='seeds', file=str(report))])))
+    runner = PipelineRunner(cfg, tools_dir=str(tmp_path), echo=False)
+    write_report(cfg, runner)
+    md = (tmp_path / 'w' / 'report.md').read_text()
+    assert 'Classes present in the evaluated split: background, cat (2 of 3).' in md
+    assert osp.getsize(tmp_path / 'w' / 'figures' / 'per_class_iou.png') > 5000

@@ -126,11 +126,14 @@ def write_report(cfg, runner):
         fig.tight_layout()
         _save_figure(fig, osp.join(fig_dir, 'per_class_iou.png'))
         plt.close(fig)
-        md += ['## Per-class IoU', '', '![per-class IoU](figures/per_class_iou.png)', '']
+        md += ['## Per-class IoU', '', f'Classes present in the evaluated split: '
+               f'{", ".join(names)} ({len(names)} of {len(bars[0][1])}).', '',
+               '![per-class IoU](figures/per_class_iou.png)', '']
 
     overlay = spec.get('overlays')
-    if overlay and _write_overlays(runner, overlay, osp.join(fig_dir, 'overlays.png')):
-        md += ['## Seeds and pseudo labels on training images', '',
+    caption = overlay and _write_overlays(runner, overlay, osp.join(fig_dir, 'overlays.png'))
+    if caption:
+        md += ['## Seeds and pseudo labels on training images', '', caption, '',
                '![overlays](figures/overlays.png)', '']
 
     with atomic_write(osp.join(runner.work_dir, 'report.md'), 'w') as f:
@@ -139,7 +142,8 @@ def write_report(cfg, runner):
 
 
 def _write_overlays(runner, spec, path):
-    """Rows = images; columns = image, ground truth, then each method's labels."""
+    """Rows = images; columns = image, ground truth, then each method's labels. Returns the
+    caption (split, seed thresholds), or None when there is nothing to show."""
     import matplotlib.pyplot as plt
     from PIL import Image
 
@@ -162,7 +166,7 @@ def _write_overlays(runner, spec, path):
                 threshold = evaluation['best']['threshold']
             columns.append((dict(col, threshold=threshold), key, directory))
     if not columns:
-        return False
+        return None
     resolve = lambda text: runner._resolve(text, '_report', len(runner.names))  # noqa: E731
     cfg = load_config(resolve(spec['dataset']))
     dataset = build_split_dataset(cfg, resolve(spec.get('split', 'eval_split')),
@@ -197,4 +201,7 @@ def _write_overlays(runner, spec, path):
     fig.tight_layout()
     _save_figure(fig, path)
     plt.close(fig)
-    return True
+    seeds = [f'{col["label"]} {col["threshold"]:g}' for col, key, _ in columns if key == 'seeds']
+    return (f'{n} images of {dataset.ann_file}' + (
+        f'; seeds at the background threshold their evaluation selected: {", ".join(seeds)}.'
+        if seeds else '.'))
