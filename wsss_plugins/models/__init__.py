@@ -1,1 +1,2 @@
-from . import backbones, classifiers, converters, decode_heads, irn, losses, segmentors  # noqa: F401
+from . import (backbones, classifiers, converters, decode_heads, detection, irn,  # noqa: F401
+               losses, segmentors)

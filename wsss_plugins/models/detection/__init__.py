@@ -1,0 +1,3 @@
+from .mmdet_adapter import MMDetTwoStageAdapter
+
+__all__ = ['MMDetTwoStageAdapter']
