@@ -7,7 +7,8 @@ Two unary forms used by the references:
   bilateral sxy=50 srgb=5 compat=10, 10 iterations, gt_prob 0.7);
 * ``'softmax'``: probabilities with ``unary_from_softmax``, deeplab-pytorch
   ``libs/utils/crf.py`` (10 iterations, pos_xy 1 / pos_w 3, bi_xy 67 / bi_rgb 3 / bi_w 4),
-  also used by ACR/BBAM.
+  also used by ACR; BBAM's two-label instance CRF (``anno_utils.py``) is the same with
+  bi_xy 80.
 """
 import numpy as np
 
@@ -15,6 +16,7 @@ IRN_LABEL_CRF = dict(unary='label', iterations=10, gt_prob=0.7, pos_xy=3, pos_w=
                      bi_xy=50, bi_rgb=5, bi_w=10)
 DEEPLAB_SOFTMAX_CRF = dict(unary='softmax', iterations=10, pos_xy=1, pos_w=3,
                            bi_xy=67, bi_rgb=3, bi_w=4)
+BBAM_INSTANCE_CRF = dict(DEEPLAB_SOFTMAX_CRF, bi_xy=80)
 
 
 class DenseCRF:
