@@ -158,9 +158,6 @@ def tiny_faster_rcnn():
 
     import mmdet
     from mmengine.config import Config
-    from mmengine.registry import init_default_scope
-    from mmdet.registry import MODELS
-    init_default_scope('mmdet')
     base = osp.join(osp.dirname(mmdet.__file__), '.mim', 'configs', '_base_', 'models',
                     'faster-rcnn_r50_fpn.py')
     cfg = Config.fromfile(base)
@@ -168,7 +165,8 @@ def tiny_faster_rcnn():
     cfg.model.neck.in_channels = [64, 128, 256, 512]
     cfg.model.roi_head.bbox_head.num_classes = 4
     torch.manual_seed(0)
-    return MODELS.build(cfg.model).eval()
+    from wsss_plugins.models.detection import MMDetTwoStageAdapter
+    return MMDetTwoStageAdapter.from_config(cfg).model
 
 
 def test_mmdet_adapter_preprocesses_as_the_mmdet_test_pipeline(tiny_faster_rcnn, tmp_path):

@@ -32,6 +32,20 @@ class MMDetTwoStageAdapter:
         self.test_scale = tuple(test_scale)
         self.num_classes = model.roi_head.bbox_head.num_classes
 
+    @classmethod
+    def from_config(cls, cfg, checkpoint=None, device='cpu', test_scale=(1333, 800)):
+        """The adapter of ``cfg.model`` (an MMDetection config), ``checkpoint`` loaded strictly
+        (``utils.checkpoint.load_weights``; random initialisation without one)."""
+        from mmengine.registry import init_default_scope
+        from mmdet.registry import MODELS
+
+        from ...utils.checkpoint import load_weights
+        init_default_scope('mmdet')
+        model = MODELS.build(cfg.model)
+        if checkpoint is not None:
+            load_weights(model, checkpoint)
+        return cls(model.to(device), test_scale)
+
     @property
     def device(self):
         return next(self.model.parameters()).device
