@@ -24,7 +24,8 @@ ROLE_DEFAULTS = dict(train_split='train_aug', eval_split='train', val_split='val
 #: Where models keep their class count, and whether it counts the background.
 CLASS_COUNT_KEYS = {('num_classes', ): 'foreground', ('num_fg_classes', ): 'foreground',
                     ('decode_head', 'num_classes'): 'with background',
-                    ('auxiliary_head', 'num_classes'): 'with background'}
+                    ('auxiliary_head', 'num_classes'): 'with background',
+                    ('roi_head', 'bbox_head', 'num_classes'): 'foreground'}
 LOADERS = dict(train_dataloader='train_split', val_dataloader='val_split',
                test_dataloader='val_split')
 
@@ -143,6 +144,9 @@ def resolve_dataset(cfg):
     * Class counts left at ``None`` (see ``CLASS_COUNT_KEYS``) are filled in; a number that
       disagrees with the dataset is an error naming both.
     * A pipeline transform's ``crop_size=None`` becomes the config's ``crop_size``.
+    * A loader dataset with ``annotations='instances'`` is MMDetection's ``CocoDataset`` of
+      the split's ``instances`` json (``instances_dataset_cfg``); a ``CocoMetric`` without
+      ``ann_file`` follows its loader's json.
     """
     if 'splits' not in cfg:
         return cfg
@@ -154,8 +158,27 @@ def resolve_dataset(cfg):
     for loader, role in LOADERS.items():
         if isinstance(cfg.get(loader), dict) and isinstance(cfg[loader].get('dataset'), dict):
             cfg[loader]['dataset'] = _bind_loader_dataset(cfg, cfg[loader]['dataset'], role)
+            _bind_coco_evaluator(cfg, loader.replace('dataloader', 'evaluator'),
+                                 cfg[loader]['dataset'])
     _bind_class_counts(cfg)
     return cfg
+
+
+def instances_dataset_cfg(cfg, split, pipeline=None, **extra):
+    """MMDetection's ``CocoDataset`` of a split's ``instances`` json (COCO format, boxes and
+    masks; ``tools/dataset_converters/voc_to_coco.py`` writes it for VOC layouts), over the
+    dataset's foreground classes."""
+    name = split_name(cfg, split)
+    spec = cfg.splits[name]
+    if not spec.get('instances'):
+        raise DatasetConfigError(f'{_name(cfg)}: split {name!r} has no `instances` json (COCO '
+                                 'format; tools/dataset_converters/voc_to_coco.py)')
+    ds = dict(type='CocoDataset', data_root=cfg.data_root, ann_file=spec['instances'],
+              data_prefix=dict(img=spec.get('img_path', 'JPEGImages').rstrip('/') + '/'),
+              metainfo=dict(classes=dataset_classes(cfg)[1:]),
+              pipeline=[_bind_crop_size(cfg, t) for t in (pipeline or [])])
+    ds.update(extra)
+    return ds
 
 
 def _bind_loader_dataset(cfg, ds, role):
@@ -163,6 +186,8 @@ def _bind_loader_dataset(cfg, ds, role):
     if 'dataset' in ds and isinstance(ds['dataset'], dict):  # dataset wrappers
         ds['dataset'] = _bind_loader_dataset(cfg, ds['dataset'], role)
         return ds
+    if ds.pop('annotations', None) == 'instances':  # detection / instance segmentation
+        return instances_dataset_cfg(cfg, ds.pop('split', role), **ds)
     prefix = dict(ds.pop('data_prefix', None) or {})
     seg_map_path = prefix.pop('seg_map_path', 'gt')
     pipeline = ds.pop('pipeline', None)
@@ -173,6 +198,14 @@ def _bind_loader_dataset(cfg, ds, role):
     bound['data_prefix'].update(prefix)
     bound.update(ds)
     return bound
+
+
+def _bind_coco_evaluator(cfg, key, ds):
+    """A ``CocoMetric`` without ``ann_file`` scores against its loader's instances json."""
+    evaluator = cfg.get(key)
+    if (isinstance(evaluator, dict) and evaluator.get('type') == 'CocoMetric'
+            and evaluator.get('ann_file') is None and ds.get('type') == 'CocoDataset'):
+        evaluator['ann_file'] = osp.join(ds['data_root'], ds['ann_file'])
 
 
 def _bind_crop_size(cfg, transform):

@@ -6,8 +6,10 @@ img_labels_from = 'Annotations'
 splits = dict(
     train=dict(ann_file='ImageSets/Segmentation/train.txt', gt_seg_map_path='SegmentationClass'),
     train_aug=dict(ann_file='ImageSets/Segmentation/train_aug.txt',
-                   gt_seg_map_path='SegmentationClass'),
-    val=dict(ann_file='ImageSets/Segmentation/val.txt', gt_seg_map_path='SegmentationClass'))
+                   gt_seg_map_path='SegmentationClass',
+                   instances='annotations/instances_train_aug.json'),
+    val=dict(ann_file='ImageSets/Segmentation/val.txt', gt_seg_map_path='SegmentationClass',
+             instances='annotations/instances_val.json'))
 train_split = 'train_aug'  # as VOC: train is the first tenth of train_aug
 eval_split = 'train'
 val_split = 'val'

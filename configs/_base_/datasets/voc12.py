@@ -9,8 +9,11 @@ img_labels_from = 'Annotations'
 splits = dict(
     train=dict(ann_file='ImageSets/Segmentation/train.txt', gt_seg_map_path='SegmentationClass'),
     train_aug=dict(ann_file='ImageSets/Segmentation/train_aug.txt',
-                   gt_seg_map_path='SegmentationClassAug'),
-    val=dict(ann_file='ImageSets/Segmentation/val.txt', gt_seg_map_path='SegmentationClass'))
+                   gt_seg_map_path='SegmentationClassAug',
+                   # COCO-format boxes (tools/dataset_converters/voc_to_coco.py): detectors
+                   instances='voc_train_aug.json'),
+    val=dict(ann_file='ImageSets/Segmentation/val.txt', gt_seg_map_path='SegmentationClass',
+             instances='voc_val.json'))
 train_split = 'train_aug'  # models train on it; seeds and masks are made for it (10,582)
 eval_split = 'train'  # seeds and masks are scored on it (1,464, as the papers)
 val_split = 'val'  # segmentation validation and test (1,449)
