@@ -13,7 +13,6 @@ resumes. Images that fail are listed at the end and the exit status is 1.
 import argparse
 import copy
 import os
-import sys
 
 import wsss_plugins  # noqa: F401 - registers BBAM and the adapters
 from wsss_plugins.engine import add_pass_args
@@ -27,7 +26,8 @@ def main():
     from wsss_plugins.apis.bbam_pass import box_items, generate_bbam
     from wsss_plugins.datasets import build_split_dataset
     from wsss_plugins.datasets.config import split_name
-    from wsss_plugins.engine import default_device, init_pass_launcher, load_tool_config
+    from wsss_plugins.engine import (default_device, finish_pass, init_pass_launcher,
+                                     load_tool_config)
     from wsss_plugins.registry import BOX_ATTRIBUTORS, DETECTOR_ADAPTERS
 
     rank, world_size = init_pass_launcher(args.launcher)
@@ -46,12 +46,7 @@ def main():
     items = box_items(build_split_dataset(cfg, split))
     os.makedirs(args.out, exist_ok=True)
     result = generate_bbam(bbam, items, args.out, rank, world_size)
-    print(f'[rank {rank}/{world_size}] BBAM maps of {split} in {args.out}: '
-          f'{result["written"]} written, {result["skipped"]} already there, '
-          f'{len(result["failures"])} failed', flush=True)
-    for name, message in result['failures']:
-        print(f'FAILED {name}: {message}', file=sys.stderr, flush=True)
-    sys.exit(1 if result['failures'] else 0)
+    finish_pass(result, f'BBAM maps of {split} in {args.out}', rank, world_size)
 
 
 if __name__ == '__main__':

@@ -16,7 +16,6 @@ import argparse
 import copy
 import inspect
 import os
-import sys
 
 import wsss_plugins  # noqa: F401 - registers the seed generators
 from wsss_plugins.engine import add_pass_args
@@ -45,7 +44,8 @@ def main():
     from wsss_plugins.apis.seed_pass import build_seed_generator, generate_seeds
     from wsss_plugins.datasets import build_split_dataset
     from wsss_plugins.datasets.config import split_name
-    from wsss_plugins.engine import default_device, init_pass_launcher, load_tool_config
+    from wsss_plugins.engine import (default_device, finish_pass, init_pass_launcher,
+                                     load_tool_config)
     from wsss_plugins.utils.checkpoint import load_model
 
     rank, world_size = init_pass_launcher(args.launcher)  # gloo without CUDA
@@ -66,12 +66,7 @@ def main():
     dataset = build_split_dataset(cfg, split)
     os.makedirs(args.out, exist_ok=True)
     result = generate_seeds(generator, dataset, args.out, rank, world_size)
-    print(f'[rank {rank}/{world_size}] {args.method} seeds of {split} in {args.out}: '
-          f'{result["written"]} written, {result["skipped"]} already there, '
-          f'{len(result["failures"])} failed', flush=True)
-    for name, message in result['failures']:
-        print(f'FAILED {name}: {message}', file=sys.stderr, flush=True)
-    sys.exit(1 if result['failures'] else 0)
+    finish_pass(result, f'{args.method} seeds of {split} in {args.out}', rank, world_size)
 
 
 if __name__ == '__main__':

@@ -110,3 +110,24 @@ def test_one_task_base_serves_every_crop_size():
     assert crop('irn/irn_r50_voc.py') == ((512, 512), 32)
     assert crop('amn/amn_toy.py') == ((128, 128), 8)
     assert crop('cam/cam_toy.py') == ((128, 128), 8)
+
+
+def test_detection_loaders_bind_the_instances_json(tmp_path):
+    """``annotations='instances'``: MMDetection's CocoDataset of the split's json over the
+    foreground classes, the CocoMetric on the val json, the box head's class count."""
+    det = osp.join(CONFIGS, 'bbam', 'faster-rcnn_r18_fpn_toy.py')
+    cfg = load_config(det, cfg_options={'data_root': '/data/toy'})
+    train, val = cfg.train_dataloader.dataset, cfg.val_dataloader.dataset
+    assert (train.type, train.ann_file, train.data_prefix) == (
+        'CocoDataset', 'annotations/instances_train_aug.json', dict(img='JPEGImages/'))
+    assert train.metainfo.classes == ('cat', 'dog', 'bird', 'fish')
+    assert val.ann_file == 'annotations/instances_val.json'
+    assert cfg.val_evaluator.ann_file == '/data/toy/annotations/instances_val.json'
+    assert cfg.model.roi_head.bbox_head.num_classes == 4
+    assert next(t for t in val.pipeline if t['type'] == 'Resize')['scale'] == (200, 128)
+    # a dataset config whose splits name no instances json: the error says which
+    boxless = tmp_path / 'boxless.py'
+    boxless.write_text(f"_base_ = '{VOC}'\nsplits = dict(train_aug=dict(_delete_=True, "
+                       "ann_file='train_aug.txt', gt_seg_map_path='SegmentationClassAug'))\n")
+    with pytest.raises(DatasetConfigError, match="split 'train_aug' has no `instances` json"):
+        load_config(det, dataset=str(boxless))

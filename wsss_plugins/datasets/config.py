@@ -143,7 +143,8 @@ def resolve_dataset(cfg):
     * ``test_dataloader``/``test_evaluator``/``test_cfg`` follow the val ones unless set.
     * Class counts left at ``None`` (see ``CLASS_COUNT_KEYS``) are filled in; a number that
       disagrees with the dataset is an error naming both.
-    * A pipeline transform's ``crop_size=None`` becomes the config's ``crop_size``.
+    * A transform's ``crop_size``/``scale``/``scales`` left at ``None`` take the config's
+      ``crop_size``/``test_scale``/``train_scales`` (``LATE_TRANSFORM_ARGS``).
     * A loader dataset with ``annotations='instances'`` is MMDetection's ``CocoDataset`` of
       the split's ``instances`` json (``instances_dataset_cfg``); a ``CocoMetric`` without
       ``ann_file`` follows its loader's json.
@@ -176,7 +177,7 @@ def instances_dataset_cfg(cfg, split, pipeline=None, **extra):
     ds = dict(type='CocoDataset', data_root=cfg.data_root, ann_file=spec['instances'],
               data_prefix=dict(img=spec.get('img_path', 'JPEGImages').rstrip('/') + '/'),
               metainfo=dict(classes=dataset_classes(cfg)[1:]),
-              pipeline=[_bind_crop_size(cfg, t) for t in (pipeline or [])])
+              pipeline=[_bind_transform(cfg, t) for t in (pipeline or [])])
     ds.update(extra)
     return ds
 
@@ -192,7 +193,7 @@ def _bind_loader_dataset(cfg, ds, role):
     seg_map_path = prefix.pop('seg_map_path', 'gt')
     pipeline = ds.pop('pipeline', None)
     if pipeline is not None:
-        pipeline = [_bind_crop_size(cfg, t) for t in pipeline]
+        pipeline = [_bind_transform(cfg, t) for t in pipeline]
     bound = split_dataset_cfg(cfg, ds.pop('split', role), seg_map_path=seg_map_path,
                               pipeline=pipeline)
     bound['data_prefix'].update(prefix)
@@ -208,16 +209,23 @@ def _bind_coco_evaluator(cfg, key, ds):
         evaluator['ann_file'] = osp.join(ds['data_root'], ds['ann_file'])
 
 
-def _bind_crop_size(cfg, transform):
-    """``crop_size=None`` in a transform → the config's ``crop_size``, so a task base serves
-    every scale (``tasks/seg_toy.py`` = ``seg_321.py`` with ``crop_size = (128, 128)``)."""
-    if not (isinstance(transform, dict) and 'crop_size' in transform
-            and transform['crop_size'] is None):
+#: Transform arguments that, left at ``None``, take a config-level value: one task base serves
+#: every scale (``tasks/seg_toy.py`` = ``seg_321.py`` with ``crop_size = (128, 128)``).
+LATE_TRANSFORM_ARGS = dict(crop_size='crop_size', scale='test_scale', scales='train_scales')
+
+
+def _bind_transform(cfg, transform):
+    if not isinstance(transform, dict):
         return transform
-    if cfg.get('crop_size') is None:
-        raise DatasetConfigError(f'{_name(cfg)}: {transform.get("type")} takes its crop_size '
-                                 'from the config, which sets no `crop_size`')
-    return dict(transform, crop_size=tuple(cfg.crop_size))
+    bound = dict(transform)
+    for arg, key in LATE_TRANSFORM_ARGS.items():
+        if arg in bound and bound[arg] is None:
+            if cfg.get(key) is None:
+                raise DatasetConfigError(f'{_name(cfg)}: {bound.get("type")} takes its {arg} '
+                                         f'from the config, which sets no `{key}`')
+            value = cfg[key]
+            bound[arg] = [tuple(v) for v in value] if arg == 'scales' else tuple(value)
+    return bound
 
 
 def _bind_class_counts(cfg):

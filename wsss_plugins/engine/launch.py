@@ -96,6 +96,17 @@ def add_pass_args(parser, checkpoint=False, seeds=False, device=False):
     return parser
 
 
+def finish_pass(result, what, rank, world_size):
+    """Print a per-image pass's outcome (``apis.per_image.run_per_image``), name the failed
+    images and exit with status 1 if any failed."""
+    import sys
+    print(f'[rank {rank}/{world_size}] {what}: {result["written"]} written, '
+          f'{result["skipped"]} already there, {len(result["failures"])} failed', flush=True)
+    for name, message in result['failures']:
+        print(f'FAILED {name}: {message}', file=sys.stderr, flush=True)
+    sys.exit(1 if result['failures'] else 0)
+
+
 def add_split_arg(parser, role):
     """``--split``: a split of the dataset; default the dataset's ``role`` (its
     ``train_split`` for the passes, ``eval_split`` for the evaluators)."""

@@ -2,18 +2,19 @@
 # side one of 480, 512, ..., 800 (longer at most 1333), flip; test at 800 / 1333; global batch
 # 16; boxes from the split's `instances` json (annotations='instances': MMDetection's
 # CocoDataset, bound by wsss_plugins/datasets/config.py), bbox mAP through CocoMetric.
+# `scales=None` / `scale=None` take `train_scales` / `test_scale` (datasets/config.py).
 test_scale = (1333, 800)
+train_scales = [(1333, s) for s in range(480, 801, 32)]
 det_train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='RandomChoiceResize', scales=[(1333, s) for s in range(480, 801, 32)],
-         keep_ratio=True),
+    dict(type='RandomChoiceResize', scales=None, keep_ratio=True),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackDetInputs'),
 ]
 det_test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=test_scale, keep_ratio=True),
+    dict(type='Resize', scale=None, keep_ratio=True),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='PackDetInputs',
          meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
