@@ -13,7 +13,12 @@ model = dict(
     neck=dict(in_channels=[16, 32, 64, 128], out_channels=64),
     rpn_head=dict(in_channels=64, feat_channels=64),
     roi_head=dict(bbox_roi_extractor=dict(out_channels=64),
-                  bbox_head=dict(in_channels=64, fc_out_channels=256, num_classes=None)))
+                  bbox_head=dict(in_channels=64, fc_out_channels=256, num_classes=None)),
+    # 1-2 objects per toy image: a few hundred proposals and 128 sampled RoIs (MMDetection:
+    # 2000 / 1000 and 512) keep the CPU iteration short.
+    train_cfg=dict(rpn_proposal=dict(nms_pre=500, max_per_img=300),
+                   rcnn=dict(sampler=dict(num=128))),
+    test_cfg=dict(rpn=dict(nms_pre=300, max_per_img=300)))
 optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1e-3, weight_decay=1e-4))
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=50),

@@ -1,7 +1,9 @@
 """Generated from the registries (timm-style): every model component wsss_plugins registers
 is built by a toy config, trains one step (finite loss, a gradient on every trainable
-parameter, frozen ones none) and every seed generator turns a random-init model and
-an image into a valid seed. Registering a component without a toy config fails here."""
+parameter, frozen ones none), every seed generator turns a random-init model and an image
+into a valid seed and every box attributor a random-init detector and boxes into valid
+maps. Registering a component without a toy config fails here. Detection toy configs
+(``default_scope='mmdet'``) train on random boxes."""
 import glob
 import os.path as osp
 
@@ -13,7 +15,8 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 
 import wsss_plugins  # noqa: F401
-from wsss_plugins.registry import SEED_GENERATORS
+from wsss_plugins.datasets.config import dataset_classes
+from wsss_plugins.registry import BOX_ATTRIBUTORS, SEED_GENERATORS
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOY_CONFIGS = sorted(p for p in glob.glob(osp.join(REPO_ROOT, 'configs', '*', '*_toy*.py'))
@@ -26,9 +29,9 @@ def ours(registry):
 
 
 def build(config):
-    from mmseg.registry import MODELS
-    init_default_scope('mmseg')
+    from mmengine.registry import MODELS
     cfg = load_config(config)
+    init_default_scope(cfg.default_scope)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()
@@ -53,6 +56,25 @@ def toy_batch(num_fg, size=(64, 64), batch=2):
     return dict(inputs=inputs, data_samples=samples)
 
 
+def det_batch(num_fg, size=(96, 128), batch=2):
+    """Random images with 1-3 random boxes of random classes each."""
+    from mmdet.structures import DetDataSample
+    from mmengine.structures import InstanceData
+    rng = np.random.default_rng(0)
+    inputs, samples = [], []
+    for _ in range(batch):
+        n = int(rng.integers(1, 4))
+        xy = rng.uniform(0, 48, (n, 2))
+        boxes = np.concatenate([xy, xy + rng.uniform(24, 48, (n, 2))], 1).astype(np.float32)
+        sample = DetDataSample(metainfo=dict(img_shape=size, ori_shape=size, pad_shape=size,
+                                             scale_factor=(1.0, 1.0)))
+        sample.gt_instances = InstanceData(bboxes=torch.from_numpy(boxes),
+                                           labels=torch.from_numpy(rng.integers(0, num_fg, n)))
+        samples.append(sample)
+        inputs.append(torch.from_numpy(rng.integers(0, 256, (3, *size), dtype=np.uint8)))
+    return dict(inputs=inputs, data_samples=samples)
+
+
 def registered_types(model):
     return {type(m).__name__ for m in model.modules()}
 
@@ -69,14 +91,15 @@ def test_every_registered_model_component_has_a_toy_config():
 def test_toy_model_trains_one_step(config):
     cfg, model = build(config)
     model.train()
-    num_fg = cfg.get('num_classes', 5) - 1
+    num_fg = len(dataset_classes(cfg)) - 1
+    batch = det_batch if cfg.default_scope == 'mmdet' else toy_batch
     frozen = {n for n, p in model.named_parameters() if not p.requires_grad}
     # Two steps: mmseg's ResNet zero-initialises the last BN of every residual branch,
     # which blocks the branch's gradients until that BN has taken one step.
     optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)
     for _ in range(2):
         optimizer.zero_grad()
-        data = model.data_preprocessor(toy_batch(num_fg), True)
+        data = model.data_preprocessor(batch(num_fg), True)
         loss, log_vars = model.parse_losses(model(**data, mode='loss'))
         assert torch.isfinite(loss) and loss.item() > 0, log_vars
         loss.backward()
@@ -109,3 +132,27 @@ def test_every_seed_generator_writes_a_valid_seed(name, tmp_path):
     high_res = np.asarray(seed['high_res'])
     assert high_res.shape == (channels, 37, 45)
     assert high_res.min() >= 0 and high_res.max() <= 1 + 1e-6 and np.isfinite(high_res).all()
+
+
+@pytest.mark.parametrize('name', sorted(ours(BOX_ATTRIBUTORS)))
+def test_every_box_attributor_gives_valid_maps(name):
+    """On the random-init toy detector, with every proposal of the predicted class positive
+    (τ = −1): one map per box, at the mask stride of its box, within [0, 1]."""
+    from wsss_plugins.models.detection import MMDetTwoStageAdapter
+    cfg, _ = build(osp.join(REPO_ROOT, 'configs', 'bbam', 'faster-rcnn_r18_fpn_toy.py'))
+    torch.manual_seed(0)
+    adapter = MMDetTwoStageAdapter.from_config(cfg, test_scale=cfg.test_scale)
+    options = {k: v for k, v in cfg.bbam.items() if k not in ('type', 'adapter')}
+    options.update(iterations=2, num_proposals=30, thresholds=(-1.0, ))
+    attributor = BOX_ATTRIBUTORS.get(name)(adapter, **options)
+    img = np.random.default_rng(0).integers(0, 256, (96, 128, 3), dtype=np.uint8)
+    boxes = np.array([[8, 8, 60, 70], [50, 20, 120, 90]], np.float32)
+    prep = adapter.prepare(img, boxes)
+    with torch.no_grad():
+        scores = adapter.box_outputs(prep['inputs'], [prep['boxes']])[0]
+    out = attributor(img, boxes, scores[:, :adapter.num_classes].argmax(1).tolist())
+    h, w = out['img_shape']
+    assert len(out['masks']) == 2
+    for mask, stride in zip(out['masks'], out['strides']):
+        assert mask.shape == (int(h / stride), int(w / stride))
+        assert 0 <= mask.min() and mask.max() <= 1
