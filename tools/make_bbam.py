@@ -36,7 +36,11 @@ def main():
         raise KeyError(f'{args.config}: no `bbam` settings (inherit configs/_base_/bbam.py)')
     bbam_cfg = copy.deepcopy(cfg.bbam.to_dict())
     adapter_cfg = bbam_cfg.pop('adapter', dict(type='mmdet'))
-    adapter_cls = DETECTOR_ADAPTERS.get(adapter_cfg.pop('type'))
+    adapter_cls = DETECTOR_ADAPTERS.get(adapter_cfg['type'])
+    if adapter_cls is None:
+        raise KeyError(f'{args.config}: bbam.adapter.type={adapter_cfg["type"]!r} is not a '
+                       f'detector adapter; registered: {", ".join(DETECTOR_ADAPTERS.module_dict)}')
+    adapter_cfg.pop('type')
     adapter_cfg.setdefault('test_scale', tuple(cfg.test_scale))
     adapter = adapter_cls.from_config(cfg, args.checkpoint, args.device or default_device(),
                                       **adapter_cfg)

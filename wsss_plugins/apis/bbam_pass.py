@@ -128,9 +128,9 @@ def generate_bbam_labels(cfg, split, bbam_dir, out_dir, thresholds=(0.85, 0.2), 
 
     from mmengine.dist import barrier, get_dist_info
 
-    from ..datasets import build_split_dataset
+    from .label_passes import split_items
     from .per_image import raise_on_failures
-    dataset = build_split_dataset(cfg, split)
+    dataset, gt_items = split_items(cfg, split)  # with the split's GT maps when it has them
     items = box_items(dataset)
     missing = [i['name'] for i in items if not osp.isfile(bbam_path(bbam_dir, i['name']))]
     if missing:
@@ -146,16 +146,15 @@ def generate_bbam_labels(cfg, split, bbam_dir, out_dir, thresholds=(0.85, 0.2), 
     barrier()
     if get_dist_info()[0] != 0:
         return None
-    return _merge(cfg, split, items, out_dir, thresholds, dataset.metainfo['classes'])
+    return _merge(split, items, gt_items, out_dir, thresholds, dataset.metainfo['classes'])
 
 
-def _merge(cfg, split, items, out_dir, thresholds, class_names):
+def _merge(split, items, gt_items, out_dir, thresholds, class_names):
     import json
 
     from pycocotools import mask as mask_utils
 
     from ..evaluation.label_eval import evaluate_label_dir
-    from .label_passes import split_items
     records = []
     for item in items:
         with open(osp.join(out_dir, 'instances', item['name'] + '.json')) as f:
@@ -181,7 +180,6 @@ def _merge(cfg, split, items, out_dir, thresholds, class_names):
         box_ious = [v for r in records for v in r['iou_box']]
         report.update(instance_mean_iou=float(np.mean(ious)) if ious else None,
                       box_instance_mean_iou=float(np.mean(box_ious)) if box_ious else None)
-    _, gt_items = split_items(cfg, split)
     if gt_items and gt_items[0]['seg_map_path']:
         n = len(class_names)
         for key, sub in (('semantic', 'semantic'), ('box_semantic', 'box_semantic')):

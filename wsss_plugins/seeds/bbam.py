@@ -141,9 +141,7 @@ class BBAM:
         img_shape (the network input's H, W), scale (sx, sy))."""
         prep = self.adapter.prepare(img, boxes)
         inputs, img_shape = prep['inputs'], prep['img_shape']
-        generator = torch.Generator().manual_seed(self.seed)
-        objects = [self._targets(inputs, img_shape, box, int(label), generator)
-                   for box, label in zip(prep['boxes'], labels)]
+        objects = self._targets(inputs, img_shape, prep['boxes'], [int(c) for c in labels])
         todo = [o for o in objects if o['positives'] is not None]
         step = self.batch_size or max(len(todo), 1)
         for start in range(0, len(todo), step):
@@ -155,24 +153,33 @@ class BBAM:
                     img_shape=tuple(img_shape), scale=tuple(prep['scale']))
 
     @torch.no_grad()
-    def _targets(self, inputs, img_shape, box, label, generator):
-        """Steps 1-4 for one box: proposals, positives, targets, stride and initial mask."""
-        stride = mask_stride(box, img_shape)
-        proposals = jitter_proposals(box, img_shape, self.num_proposals, self.jitter,
-                                     generator)
-        cls_score, bbox_pred = self.adapter.box_outputs(inputs, [proposals])
-        deltas = bbox_pred[:, 4 * label:4 * label + 4]
-        decoded = self.adapter.decode(proposals, deltas)
-        positives = select_positives(cls_score, decoded, box, label, self.thresholds,
-                                     self.max_positives)
-        if len(positives) == 0:
-            h, w = img_shape
-            return dict(stride=stride, positives=None,
-                        mask=torch.zeros(int(h / stride), int(w / stride)))
-        return dict(stride=stride, positives=positives, label=label,
-                    proposals=proposals[positives], target_deltas=deltas[positives],
-                    target_probs=F.softmax(cls_score, 1)[positives, label],
-                    mask=initial_mask(decoded[positives].cpu(), stride, img_shape))
+    def _targets(self, inputs, img_shape, boxes, labels):
+        """Steps 1-4 for every box: proposals, positives, targets, stride and initial mask.
+
+        One box-head pass over all boxes' proposals (the features of the unmasked image are
+        shared; with the head in eval mode each RoI's outputs do not depend on the others)."""
+        generator = torch.Generator().manual_seed(self.seed)
+        proposals = [jitter_proposals(box, img_shape, self.num_proposals, self.jitter,
+                                      generator) for box in boxes]
+        outputs = zip(*(out.split([len(p) for p in proposals])
+                        for out in self.adapter.box_outputs(inputs, [torch.cat(proposals)])))
+        objects = []
+        h, w = img_shape
+        for box, label, props, (cls_score, bbox_pred) in zip(boxes, labels, proposals, outputs):
+            stride = mask_stride(box, img_shape)
+            deltas = bbox_pred[:, 4 * label:4 * label + 4]
+            decoded = self.adapter.decode(props, deltas)
+            positives = select_positives(cls_score, decoded, box, label, self.thresholds,
+                                         self.max_positives)
+            if len(positives) == 0:
+                objects.append(dict(stride=stride, positives=None,
+                                    mask=torch.zeros(int(h / stride), int(w / stride))))
+                continue
+            objects.append(dict(stride=stride, positives=positives, label=label,
+                                proposals=props[positives], target_deltas=deltas[positives],
+                                target_probs=F.softmax(cls_score, 1)[positives, label],
+                                mask=initial_mask(decoded[positives].cpu(), stride, img_shape)))
+        return objects
 
     def _optimise(self, inputs, img_shape, objects):
         """Step 5 for a group of boxes: one batch of masked copies, one Adam."""
