@@ -90,7 +90,7 @@ def dataset_classes(cfg):
     return tuple(classes)
 
 
-def split_dataset_cfg(cfg, split, seg_map_path=None, pipeline=None, **extra):
+def split_dataset_cfg(cfg, split, seg_map_path=None, pipeline=None):
     """The dataset dict of one split: type, root, list file, image/label directories and
     the image-label source from the dataset keys.
 
@@ -119,7 +119,6 @@ def split_dataset_cfg(cfg, split, seg_map_path=None, pipeline=None, **extra):
         ds['img_labels_from'] = source
     if cfg.get('class_names'):
         ds['metainfo'] = dict(classes=classes, palette=voc_palette(len(classes)))
-    ds.update(extra)
     return ds
 
 
