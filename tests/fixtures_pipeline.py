@@ -14,6 +14,11 @@ run it; the stage fixtures of later tests are its stage directories, so the CAM 
                        classifier), then tools/make_seeds.py --method amn on ``train``.
 The toy ``train`` split, where seeds and labels are evaluated, is the first tenth of
 ``train_aug``; label directories hold ``report.json`` (mIoU vs GT).
+
+``bbam_pipeline``      configs/pipelines/bbam_toy.py (toy Faster R-CNN → BBAM maps of
+                       ``train_aug`` → pseudo instances and semantic labels → DeepLab-v2) on
+                       a smaller toy set (``bbam_toy_root``: 120 train_aug / 30 val images;
+                       BBAM costs ~2 s per CPU image). Same return value as ``toy_pipeline``.
 """
 import os
 import os.path as osp
@@ -24,11 +29,14 @@ import time
 import pytest
 
 TOY_PIPELINE = osp.join('configs', 'pipelines', 'cam_irn_toy.py')
+BBAM_PIPELINE = osp.join('configs', 'pipelines', 'bbam_toy.py')
+BBAM_TOY_SPLITS = dict(train_aug=120, val=30)
 
 
-def run_toy_pipeline(repo_root, toy_root, work_dir, *extra):
-    """tools/run_pipeline.py on the toy IRN pipeline; returns (process, seconds)."""
-    command = [sys.executable, osp.join(repo_root, 'tools', 'run_pipeline.py'), TOY_PIPELINE,
+def run_toy_pipeline(repo_root, toy_root, work_dir, *extra, pipeline=TOY_PIPELINE):
+    """tools/run_pipeline.py on a toy pipeline (default the IRN one); returns (process,
+    seconds)."""
+    command = [sys.executable, osp.join(repo_root, 'tools', 'run_pipeline.py'), pipeline,
                '--work-dir', work_dir, *extra]
     start = time.time()
     proc = subprocess.run(command, cwd=repo_root, env=dict(os.environ, WSSS_TOY_ROOT=toy_root),
@@ -45,6 +53,23 @@ def last_checkpoint(work_dir):
 def toy_pipeline(toy_root, repo_root, tmp_path_factory):
     work_dir = str(tmp_path_factory.mktemp('pipeline_cam_irn_toy'))
     proc, seconds = run_toy_pipeline(repo_root, toy_root, work_dir)
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    return dict(work_dir=work_dir, seconds=seconds, output=proc.stdout,
+                stage=lambda name: osp.join(work_dir, name))
+
+
+@pytest.fixture(scope='session')
+def bbam_toy_root(tmp_path_factory):
+    from wsss_plugins.datasets.toy import make_toy_dataset
+    root = str(tmp_path_factory.mktemp('bbam_toy'))
+    make_toy_dataset(root, seed=0, splits=BBAM_TOY_SPLITS, progress_bar=False)
+    return root
+
+
+@pytest.fixture(scope='session')
+def bbam_pipeline(bbam_toy_root, repo_root, tmp_path_factory):
+    work_dir = str(tmp_path_factory.mktemp('pipeline_bbam_toy'))
+    proc, seconds = run_toy_pipeline(repo_root, bbam_toy_root, work_dir, pipeline=BBAM_PIPELINE)
     assert proc.returncode == 0, proc.stdout[-6000:]
     return dict(work_dir=work_dir, seconds=seconds, output=proc.stdout,
                 stage=lambda name: osp.join(work_dir, name))

@@ -11,7 +11,6 @@ runs the detector at the config's ``test_scale``. One ``<out>/<name>.npz`` per i
 resumes. Images that fail are listed at the end and the exit status is 1.
 """
 import argparse
-import copy
 import os
 
 import wsss_plugins  # noqa: F401 - registers BBAM and the adapters
@@ -23,31 +22,17 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     add_pass_args(parser, checkpoint=True, device=True)
     args = parser.parse_args()
-    from wsss_plugins.apis.bbam_pass import box_items, generate_bbam
-    from wsss_plugins.datasets import build_split_dataset
+    from wsss_plugins.apis.bbam_pass import build_bbam, generate_bbam, split_box_items
     from wsss_plugins.datasets.config import split_name
     from wsss_plugins.engine import (default_device, finish_pass, init_pass_launcher,
                                      load_tool_config)
-    from wsss_plugins.registry import BOX_ATTRIBUTORS, DETECTOR_ADAPTERS
 
     rank, world_size = init_pass_launcher(args.launcher)
     cfg = load_tool_config(args)
-    if 'bbam' not in cfg:
-        raise KeyError(f'{args.config}: no `bbam` settings (inherit configs/_base_/bbam.py)')
-    bbam_cfg = copy.deepcopy(cfg.bbam.to_dict())
-    adapter_cfg = bbam_cfg.pop('adapter', dict(type='mmdet'))
-    adapter_cls = DETECTOR_ADAPTERS.get(adapter_cfg['type'])
-    if adapter_cls is None:
-        raise KeyError(f'{args.config}: bbam.adapter.type={adapter_cfg["type"]!r} is not a '
-                       f'detector adapter; registered: {", ".join(DETECTOR_ADAPTERS.module_dict)}')
-    adapter_cfg.pop('type')
-    adapter_cfg.setdefault('test_scale', tuple(cfg.test_scale))
-    adapter = adapter_cls.from_config(cfg, args.checkpoint, args.device or default_device(),
-                                      **adapter_cfg)
-    bbam = BOX_ATTRIBUTORS.get(bbam_cfg.pop('type'))(adapter, **bbam_cfg)
+    bbam = build_bbam(cfg, args.checkpoint, args.device or default_device())
 
     split = split_name(cfg, args.split)
-    items = box_items(build_split_dataset(cfg, split))
+    items = split_box_items(cfg, split)
     os.makedirs(args.out, exist_ok=True)
     result = generate_bbam(bbam, items, args.out, rank, world_size)
     finish_pass(result, f'BBAM maps of {split} in {args.out}', rank, world_size)

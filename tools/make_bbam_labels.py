@@ -6,14 +6,18 @@
 
 Per box (wsss_plugins/refine/bbam_labels.py, the reference's rule): the top 15% (th 0.85) or
 80% (th 0.2) of the box area, Gaussian blur, two-label dense CRF, acceptance and box-fill
-fallbacks. Writes ``OUT/instances_th0.85.json`` (the Mask R-CNN targets) and
-``OUT/instances_th0.2.json`` (their ignore regions), ``OUT/semantic/<name>.png`` (the
+fallbacks; the thresholds, the optional box-CRF baseline and the optional MCG proposal
+directories are the config's ``bbam_labels`` (configs/_base_/bbam.py). Writes
+``OUT/instances_th0.85.json`` (the Mask R-CNN targets) and ``OUT/instances_th0.2.json``
+(their ignore regions; with MCG proposals also ``instances_th*_mcg.json``),
+``OUT/instances_box.json`` (the filled boxes), ``OUT/semantic/<name>.png`` (the
 DeepLab-v2 labels: 255 where two classes meet and on the ring between the two masks),
-``OUT/box_semantic/`` (every box filled, the same rules: the baseline) and
-``OUT/report.json``: semantic mIoU of both, and the mean IoU of the pseudo instances and of
-the filled boxes with the ground-truth instances (``SegmentationObject``) when the split has
-them. Resumable (``OUT/instances/<name>.json`` per image). MCG refinement is not part of
-it (the reference's optional step 4 needs MCG proposals, a separate download).
+``OUT/box_semantic/`` (every box filled, the same rules: the baseline; with
+``bbam_labels.box_crf_baseline`` also ``OUT/box_crf_semantic/``, each box through the CRF
+without a map: the reference's no-map rule, which shows what the maps add) and
+``OUT/report.json``: semantic mIoU of every label set, and the mean IoU of the pseudo
+instances and of the baselines with the ground-truth instances (``SegmentationObject``, the
+images that have one). Resumable (``OUT/instances/<name>.json`` per image).
 """
 import argparse
 import json
@@ -33,13 +37,13 @@ def main():
 
     init_pass_launcher(args.launcher)
     cfg = load_tool_config(args)
+    settings = dict(cfg.get('bbam_labels', {}))
     report = generate_bbam_labels(cfg, split_name(cfg, args.split), args.seeds, args.out,
-                                  nproc=args.nproc)
+                                  nproc=args.nproc, **settings)
     if report is not None:
-        shown = {k: report.get(k) for k in ('instance_mean_iou', 'box_instance_mean_iou')}
-        for key in ('semantic', 'box_semantic'):
-            if key in report:
-                shown[f'{key}_mIoU'] = report[key]['mIoU']
+        shown = {k: v for k, v in report.items() if k.endswith('instance_mean_iou')}
+        shown.update({f'{k}_mIoU': v['mIoU'] for k, v in report.items()
+                      if k.endswith('semantic')})
         print(json.dumps(shown))
 
 

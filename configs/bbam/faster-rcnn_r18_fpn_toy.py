@@ -1,6 +1,8 @@
 # A CPU-sized Faster R-CNN for the toy set: ResNet-18 at width 16 trained from scratch
 # (trainable BN: there are no pretrained statistics), FPN 64 channels, the toy images at their
-# size (configs/_base_/tasks/det_toy.py), Adam. BBAM on it: 60 iterations instead of 300.
+# size (configs/_base_/tasks/det_toy.py), Adam. BBAM on it: 60 iterations instead of 300 and
+# at most 30 positive proposals instead of 100 (measured on the toy val boxes: mean instance
+# IoU 0.880 with either, 2.3x faster); the labels also score the box-CRF baseline.
 _base_ = [
     'mmdet::_base_/models/faster-rcnn_r50_fpn.py', '../_base_/det_runtime.py',
     '../_base_/datasets/toy_voc.py', '../_base_/tasks/det_toy.py',
@@ -27,4 +29,5 @@ param_scheduler = [
 ]
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(checkpoint=dict(interval=max_iters), logger=dict(interval=20))
-bbam = dict(iterations=60)
+bbam = dict(iterations=60, max_positives=30)
+bbam_labels = dict(box_crf_baseline=True)

@@ -112,3 +112,76 @@ def test_bbam_labels_of_oracle_maps_beat_the_filled_boxes(tiny_toy, tmp_path):
     assert ignore.annToMask(ignore.loadAnns(1)[0]).sum() >= coco.annToMask(ann).sum() * 0.9
     label = np.asarray(Image.open(tmp_path / 'labels' / 'semantic' / (names[0] + '.png')))
     assert set(np.unique(label)) <= {0, 1, 2, 3, 4, 255}
+    # the toy config adds the box-CRF baseline; without MCG proposals the step is skipped
+    assert 0 < report['box_crf_instance_mean_iou'] <= 1
+    assert 0 < report['box_crf_semantic']['mIoU'] <= 1
+    assert report['mcg'] == 'not used (no bbam_labels.mcg_dirs)'
+    assert not (tmp_path / 'labels' / 'instances_th0.85_mcg.json').exists()
+
+
+def oracle_mcg(root, names, out):
+    """MCG files whose superpixels are 8-pixel cells cut by the GT instances and whose
+    proposals are the GT instances: what perfect proposals would give."""
+    from PIL import Image
+    from scipy import io
+    os.makedirs(out)
+    for name in names:
+        inst = np.asarray(Image.open(osp.join(root, 'SegmentationObject', name + '.png')))
+        inst = np.where(inst == 255, 0, inst).astype(np.int64)
+        h, w = inst.shape
+        cells = (np.arange(h)[:, None] // 8) * 100 + np.arange(w)[None] // 8
+        _, superpixels = np.unique(cells * 256 + inst, return_inverse=True)
+        superpixels = superpixels.reshape(h, w) + 1
+        labels = np.empty((inst.max(), 1), object)
+        for k in range(1, inst.max() + 1):
+            labels[k - 1, 0] = np.unique(superpixels[inst == k])[None]
+        io.savemat(osp.join(out, name + '.mat'), dict(superpixels=superpixels, labels=labels))
+
+
+def test_mcg_proposals_refine_the_instance_masks(tiny_toy, tmp_path):
+    """With MCG proposals (here the GT instances) the *_mcg jsons hold the refined masks of
+    the boxes of at least 32² pixels, which match the GT instances better."""
+    import json
+
+    from pycocotools.coco import COCO
+    names = open(osp.join(tiny_toy, 'ImageSets/Segmentation/val.txt')).read().split()
+    oracle_maps(tiny_toy, names, str(tmp_path / 'maps'))
+    oracle_mcg(tiny_toy, names[:3], str(tmp_path / 'mcg'))  # the 4th image has no file
+    proc = subprocess.run(
+        [sys.executable, osp.join(REPO_ROOT, 'tools', 'make_bbam_labels.py'), CONFIG,
+         '--seeds', str(tmp_path / 'maps'), '--out', str(tmp_path / 'labels'), '--split', 'val',
+         '--cfg-options', f'data_root={tiny_toy}', f'bbam_labels.mcg_dirs=[{tmp_path / "mcg"}]',
+         'bbam_labels.box_crf_baseline=False'],
+        cwd=REPO_ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.load(open(tmp_path / 'labels' / 'report.json'))
+    assert report['mcg']['images'] == 3 and report['mcg']['boxes_refined'] >= 3
+    assert report['mcg_instance_mean_iou'] > report['instance_mean_iou']
+    assert 'box_crf_instance_mean_iou' not in report
+    plain = COCO(str(tmp_path / 'labels' / 'instances_th0.85.json'))
+    refined = COCO(str(tmp_path / 'labels' / 'instances_th0.85_mcg.json'))
+    assert plain.getAnnIds() == refined.getAnnIds()
+    last = plain.getAnnIds(imgIds=[len(names)])  # no proposals: masks kept
+    assert [a['segmentation'] for a in plain.loadAnns(last)] == \
+        [a['segmentation'] for a in refined.loadAnns(last)]
+
+
+def test_boxes_come_from_the_instances_json_without_voc_xmls(tiny_toy, tmp_path):
+    """A COCO-layout dataset (no Annotations/): the same boxes and labels from its json."""
+    import shutil
+
+    from wsss_plugins.apis.bbam_pass import box_items
+    from wsss_plugins.datasets import build_split_dataset, load_config
+    root = str(tmp_path / 'toy')
+    shutil.copytree(tiny_toy, root)
+    dataset = build_split_dataset(load_config(CONFIG, cfg_options=dict(data_root=root)), 'val')
+    instances = osp.join(root, 'annotations', 'instances_val.json')
+    from_xml = box_items(dataset, instances)
+    os.rename(osp.join(root, 'Annotations'), osp.join(root, 'xml'))
+    from_json = box_items(dataset, instances)
+    assert [i['name'] for i in from_json] == [i['name'] for i in from_xml]
+    for a, b in zip(from_json, from_xml):
+        np.testing.assert_array_equal(a['boxes'], b['boxes'])
+        np.testing.assert_array_equal(a['labels'], b['labels'])
+    with pytest.raises(FileNotFoundError, match='no `instances` json'):
+        box_items(dataset)

@@ -7,6 +7,7 @@ from .wsss_dataset import (COCO14Dataset, DataError, ToyVOCDataset, VOC12Dataset
 __all__ = ['COCO14Dataset', 'DataError', 'ToyVOCDataset', 'VOC12Dataset', 'WSSSDataset',
            'read_split', 'LoadCheckedAnnotations', 'LoadCheckedImage', 'PackWSSSInputs',
            'RandomRescale', 'VOC_CLASSES', 'COCO14_CLASSES', 'TOY_CLASSES']
+from . import bbam_instances  # noqa: E402,F401 - MMDetection dataset and transform
 from .builder import build_split_dataset  # noqa: E402
 from .config import (DatasetConfigError, load_config, resolve_dataset,  # noqa: E402
                      split_dataset_cfg)

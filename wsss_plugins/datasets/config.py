@@ -25,7 +25,8 @@ ROLE_DEFAULTS = dict(train_split='train_aug', eval_split='train', val_split='val
 CLASS_COUNT_KEYS = {('num_classes', ): 'foreground', ('num_fg_classes', ): 'foreground',
                     ('decode_head', 'num_classes'): 'with background',
                     ('auxiliary_head', 'num_classes'): 'with background',
-                    ('roi_head', 'bbox_head', 'num_classes'): 'foreground'}
+                    ('roi_head', 'bbox_head', 'num_classes'): 'foreground',
+                    ('roi_head', 'mask_head', 'num_classes'): 'foreground'}
 LOADERS = dict(train_dataloader='train_split', val_dataloader='val_split',
                test_dataloader='val_split')
 
@@ -146,7 +147,8 @@ def resolve_dataset(cfg):
       ``crop_size``/``test_scale``/``train_scales`` (``LATE_TRANSFORM_ARGS``).
     * A loader dataset with ``annotations='instances'`` is MMDetection's ``CocoDataset`` of
       the split's ``instances`` json (``instances_dataset_cfg``); a ``CocoMetric`` without
-      ``ann_file`` follows its loader's json.
+      ``ann_file`` follows its loader's json; an ``InstanceSegMetric`` without ``data_root``
+      reads its loader split's ``SegmentationObject`` and class maps.
     """
     if 'splits' not in cfg:
         return cfg
@@ -157,9 +159,10 @@ def resolve_dataset(cfg):
             cfg.setdefault('test_cfg', dict(type='TestLoop'))
     for loader, role in LOADERS.items():
         if isinstance(cfg.get(loader), dict) and isinstance(cfg[loader].get('dataset'), dict):
+            split = cfg[loader]['dataset'].get('split', role)
             cfg[loader]['dataset'] = _bind_loader_dataset(cfg, cfg[loader]['dataset'], role)
-            _bind_coco_evaluator(cfg, loader.replace('dataloader', 'evaluator'),
-                                 cfg[loader]['dataset'])
+            _bind_evaluators(cfg, loader.replace('dataloader', 'evaluator'),
+                             cfg[loader]['dataset'], split)
     _bind_class_counts(cfg)
     return cfg
 
@@ -200,12 +203,21 @@ def _bind_loader_dataset(cfg, ds, role):
     return bound
 
 
-def _bind_coco_evaluator(cfg, key, ds):
-    """A ``CocoMetric`` without ``ann_file`` scores against its loader's instances json."""
-    evaluator = cfg.get(key)
-    if (isinstance(evaluator, dict) and evaluator.get('type') == 'CocoMetric'
-            and evaluator.get('ann_file') is None and ds.get('type') == 'CocoDataset'):
-        evaluator['ann_file'] = osp.join(ds['data_root'], ds['ann_file'])
+def _bind_evaluators(cfg, key, ds, split):
+    """Evaluators (one or a list) that score against their loader's split: a ``CocoMetric``
+    without ``ann_file`` against its instances json, an ``InstanceSegMetric`` without
+    ``data_root`` against the split's ``SegmentationObject`` / class maps."""
+    evaluators = cfg.get(key)
+    for evaluator in evaluators if isinstance(evaluators, list) else [evaluators]:
+        if not isinstance(evaluator, dict):
+            continue
+        if (evaluator.get('type') == 'CocoMetric' and evaluator.get('ann_file') is None
+                and str(ds.get('ann_file', '')).endswith('.json')):
+            evaluator['ann_file'] = osp.join(ds['data_root'], ds['ann_file'])
+        if evaluator.get('type') == 'InstanceSegMetric' and evaluator.get('data_root') is None:
+            spec = cfg.splits[split_name(cfg, split)]
+            evaluator['data_root'] = cfg.data_root
+            evaluator.setdefault('class_dir', spec.get('gt_seg_map_path', 'SegmentationClass'))
 
 
 #: Transform arguments that, left at ``None``, take a config-level value: one task base serves

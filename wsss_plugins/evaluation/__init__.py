@@ -1,3 +1,4 @@
 from .confusion import ConfusionMatrix
+from .instance_metric import InstanceSegMetric
 
-__all__ = ['ConfusionMatrix']
+__all__ = ['ConfusionMatrix', 'InstanceSegMetric']

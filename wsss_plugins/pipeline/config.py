@@ -4,9 +4,9 @@ an unknown key or a class-count mismatch stops the pipeline before any stage sta
 
 A pipeline runs on one dataset config (``dataset``) at one ``size``: ``configs[size]``
 names the method config of every role (``cam``, ``amn``, ``irn``, ``deeplab``,
-``deeplab_gt``) and ``options[size]`` their extra ``--cfg-options``; the stages read them
-as ``{cam_config}`` / ``{cam_options}``, and the dataset's split roles as
-``{train_split}`` / ``{eval_split}``.
+``deeplab_gt``, ``detector``, ``mask_rcnn``) and ``options[size]`` their extra ``--cfg-options``; the
+stages read them as ``{cam_config}`` / ``{cam_options}``, and the dataset's split roles as
+``{train_split}`` / ``{eval_split}`` / ``{val_split}``.
 """
 import difflib
 import os.path as osp
@@ -18,8 +18,10 @@ PIPELINE_VARIABLES = dict(
     dataset='dataset config (configs/_base_/datasets/*.py); --dataset overrides it',
     size="a key of `configs`: 'toy' (CPU-sized models), 'full' (the references' VOC recipes), "
          "'full_coco14'; --size overrides it",
-    configs='{size: {role: method config}} for the roles cam, amn, irn, deeplab, deeplab_gt',
-    options='{size: {role: [extra --cfg-options entries]}} (roles as `configs`, and advcam)',
+    configs='{size: {role: method config}} for the roles cam, amn, irn, deeplab, deeplab_gt, '
+            'detector, mask_rcnn',
+    options='{size: {role: [extra --cfg-options entries]}} (roles as `configs`, advcam, bbam, '
+            'mask_rcnn_test)',
     work_dir='output directory (default work_dirs/pipeline_<pipeline>_<dataset>_<size>)',
     stages='the ordered stage list (dicts name, tool, args)',
     skip='names of stages not to run',
@@ -31,11 +33,11 @@ PIPELINE_VARIABLES = dict(
     sweep='seed threshold sweep START:STOP:STEP of the evaluations',
     advcam_split='split (or role) the AdvCAM seeds are made for',
 )
-ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt')
-OPTION_ROLES = ROLES + ('advcam', )
+ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt', 'detector', 'mask_rcnn')
+OPTION_ROLES = ROLES + ('advcam', 'bbam', 'mask_rcnn_test')
 #: Variables derived by ``load_pipeline_config`` (never set by a config).
 DERIVED = tuple(f'{r}_config' for r in ROLES) + tuple(f'{r}_options' for r in OPTION_ROLES) \
-    + ('train_split', 'eval_split')
+    + ('train_split', 'eval_split', 'val_split')
 #: Keys a stage's --cfg-options may add although its config lacks them.
 NEW_KEYS_ALLOWED = ('load_from', 'resume')
 
@@ -54,8 +56,9 @@ def load_pipeline_config(path, dataset=None, size=None, cfg_options=None):
         cfg.dataset = dataset
     if size is not None:
         cfg.size = size
-    unknown = [k for k in cfg if k not in PIPELINE_VARIABLES and not k.startswith(('stage_',
-                                                                                  'row_'))]
+    # stage_*/row_*: the stage library's entries; _*: helpers of the config files
+    unknown = [k for k in cfg if k not in PIPELINE_VARIABLES
+               and not k.startswith(('stage_', 'row_', '_'))]
     if unknown:
         hints = [f'{k} (did you mean {m[0]}?)' if (m := difflib.get_close_matches(
             k, list(PIPELINE_VARIABLES), 1)) else k for k in unknown]

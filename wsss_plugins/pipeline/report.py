@@ -9,13 +9,16 @@ as stage arguments)::
         curves=[dict(label='CAM', file='{cam_eval.out}/report.json'), ...],
         per_class=[dict(label='CAM seeds', file='{cam_eval.out}/report.json',
                         key='best.per_class'), ...],
-        overlays=dict(dataset='{dataset}', split='{eval_split}', num_images=4,
+        overlays=dict(dataset='{dataset}', split='{eval_split}', num_images=4,  # or a list
+                      title='Seeds and pseudo labels on training images',
                       columns=[dict(label='CAM', seeds='{cam_seeds.out}',
                                     evaluation='{cam_eval.out}/report.json'),
-                               dict(label='pseudo', labels='{pseudo.out}')]))
+                               dict(label='pseudo', labels='{pseudo.out}'),
+                               dict(label='BBAM maps', bbam='{bbam.out}')]))
 
 Seed overlays threshold at the evaluation's GT-selected best (``evaluation``; or a fixed
-``threshold``); per-class charts show the classes present in the evaluated split.
+``threshold``); BBAM columns show every box's map (max over the boxes) as a heat map with
+the boxes drawn; per-class charts show the classes present in the evaluated split.
 
 Missing inputs (stages not run yet) leave a dash in the table and skip a figure,
 so a report is written after every run, also a failed one.
@@ -63,7 +66,9 @@ def write_report(cfg, runner):
     fig_dir = osp.join(runner.work_dir, 'figures')
     os.makedirs(fig_dir, exist_ok=True)
     lines = ['| result | value (%) | source |', '| --- | ---: | --- |']
-    for row in spec.get('table', []):
+    rows = [r for entry in spec.get('table', [])  # an entry may be a list of rows
+            for r in (entry if isinstance(entry, (list, tuple)) else [entry])]
+    for row in rows:
         path, data = _load(runner, row['file'])
         value = _lookup(data, row.get('key', 'mIoU')) if data is not None else None
         shown = '–' if value is None else f'{float(value) * row.get("scale", 1):.1f}'
@@ -130,11 +135,13 @@ def write_report(cfg, runner):
                f'{", ".join(names)} ({len(names)} of {len(bars[0][1])}).', '',
                '![per-class IoU](figures/per_class_iou.png)', '']
 
-    overlay = spec.get('overlays')
-    caption = overlay and _write_overlays(runner, overlay, osp.join(fig_dir, 'overlays.png'))
-    if caption:
-        md += ['## Seeds and pseudo labels on training images', '', caption, '',
-               '![overlays](figures/overlays.png)', '']
+    overlays = spec.get('overlays') or []
+    for i, overlay in enumerate(overlays if isinstance(overlays, (list, tuple)) else [overlays]):
+        figure = 'overlays.png' if i == 0 else f'overlays_{i + 1}.png'
+        caption = _write_overlays(runner, overlay, osp.join(fig_dir, figure))
+        if caption:
+            title = overlay.get('title', 'Seeds and pseudo labels on training images')
+            md += [f'## {title}', '', caption, '', f'![overlays](figures/{figure})', '']
 
     with atomic_write(osp.join(runner.work_dir, 'report.md'), 'w') as f:
         f.write('\n'.join(md))
@@ -147,12 +154,13 @@ def _write_overlays(runner, spec, path):
     import matplotlib.pyplot as plt
     from PIL import Image
 
+    from ..apis.bbam_pass import bbam_path, heatmap_panel, load_bbam
     from ..datasets import build_split_dataset, load_config
     from ..utils.seed_io import load_seed, seed_path, seed_to_label
 
     columns = []
     for col in spec['columns']:
-        key = 'seeds' if 'seeds' in col else 'labels'
+        key = next(k for k in ('seeds', 'bbam', 'labels') if k in col)
         try:
             directory = runner._resolve(col[key], '_report', len(runner.names))
         except Exception:
@@ -184,6 +192,11 @@ def _write_overlays(runner, spec, path):
         panels = [('image', img), ('ground truth', palette[gt])]
         for col, key, directory in columns:
             try:
+                if key == 'bbam':
+                    data = load_bbam(bbam_path(directory, name))
+                    panels.append((col['label'], heatmap_panel(img, data['boxes'],
+                                                               data['masks'])))
+                    continue
                 if key == 'seeds':
                     label = seed_to_label(load_seed(seed_path(directory, name)),
                                           col['threshold'], power=col.get('power', 1.0))
@@ -205,3 +218,4 @@ def _write_overlays(runner, spec, path):
     return (f'{n} images of {dataset.ann_file}' + (
         f'; seeds at the background threshold their evaluation selected: {", ".join(seeds)}.'
         if seeds else '.'))
+

@@ -14,7 +14,7 @@ Ties in the area order are broken by box order (stable sort).
 import cv2
 import numpy as np
 
-from ..utils.crf import BBAM_INSTANCE_CRF, DenseCRF
+from ..utils.crf import BBAM_INSTANCE_CRF, DenseCRF, top_fraction
 
 #: Box-fill probabilities tried when the CRF result is too small (``get_top_CRF``) and
 #: when there is no usable map (``get_final_mask_with_topCRF``).
@@ -34,12 +34,14 @@ def normalize_map(mask):
     return mask if peak == 0 else (mask - mask.min()) / peak
 
 
-def top_fraction(mask, area, th_fg):
-    """Saturate the top ``1 − th_fg`` fraction *of the box area* to 1: divide by the value
-    at rank ⌊area·(1 − th_fg)⌋ of the descending-sorted pixels (+1e-8) and clip to [0, 1]."""
-    ranked = np.sort(mask, axis=None)[::-1]
-    threshold = ranked[int(area * (1 - th_fg))] + 1e-8
-    return np.clip(mask / threshold, 0, 1)
+def map_to_image(bbam_map, box, shape):
+    """A box's BBAM map at image resolution ``shape`` (H, W), normalised and zero outside its
+    box: the map the label rule thresholds (and the overlays show)."""
+    h, w = shape
+    x1, y1, x2, y2 = box
+    roi = np.zeros((h, w), np.float32)
+    roi[y1:y2, x1:x2] = 1
+    return cv2.resize(normalize_map(np.asarray(bbam_map, np.float32)), (w, h)) * roi
 
 
 def _crf_foreground(crf, img, prob):
@@ -76,8 +78,7 @@ def instance_mask(img, bbam_map, box, th_fg, crf=None):
         return _box_fill(crf, img, box, empty, NO_MAP_INIT_PROBS, area / 5)
     roi = np.zeros((h, w), np.float32)
     roi[y1:y2, x1:x2] = 1
-    m = cv2.resize(normalize_map(np.asarray(bbam_map, np.float32)), (w, h)) * roi
-    m = top_fraction(m, area, th_fg)
+    m = top_fraction(map_to_image(bbam_map, box, (h, w)), area, th_fg)
     k = int(16 + 48 * np.sqrt(area / (w * h)))
     m = cv2.GaussianBlur(m.astype(np.float64), (2 * k + 1, 2 * k + 1), k) * roi
     fg = _crf_foreground(crf, img, normalize_map(m))

@@ -32,10 +32,11 @@ import torch.nn.functional as F
 
 from ..registry import BOX_ATTRIBUTORS
 
-#: λ_L1, λ_TV of the two settings of the reference: training images (GT boxes) and the
-#: detection demo (``BBAM_FRCNN.py``: detections with score > 0.7).
+#: The two settings of the reference: training images (GT boxes; λ_L1, λ_TV) and the
+#: detection demo (``BBAM_FRCNN.py``: the detector's own detections with score > 0.7;
+#: ``score_thr`` is read by ``tools/bbam_demo.py``).
 PRESETS = dict(training_images=dict(l1_weight=0.007, tv_weight=1e-4),
-               detection_demo=dict(l1_weight=0.07, tv_weight=1e-3))
+               detection_demo=dict(l1_weight=0.07, tv_weight=1e-3, score_thr=0.7))
 
 
 def tv_norm(mask, beta=3.0):
@@ -119,15 +120,20 @@ class BBAM:
 
     Args:
         num_proposals, jitter, thresholds, max_positives: steps 1-2 of the loop.
-        iterations, lr: Adam over the masks. l1_weight, tv_weight, tv_beta: the loss
-            (``PRESETS``: training images 0.007 / 1e-4, detection demo 0.07 / 1e-3).
+        iterations, lr: Adam over the masks. l1_weight, tv_weight, tv_beta: the loss;
+            None takes the ``preset``'s (``PRESETS``: ``'training_images'`` 0.007 / 1e-4,
+            ``'detection_demo'`` 0.07 / 1e-3).
         batch_size: boxes optimised together (None: all boxes of the image).
         seed: the jitter's random generator (the reference's is unseeded).
     """
 
     def __init__(self, adapter, num_proposals=1000, jitter=0.3, thresholds=(0.9, 0.85, 0.8),
-                 max_positives=100, iterations=300, lr=0.02, l1_weight=0.007, tv_weight=1e-4,
-                 tv_beta=3.0, batch_size=None, seed=0):
+                 max_positives=100, iterations=300, lr=0.02, l1_weight=None, tv_weight=None,
+                 tv_beta=3.0, batch_size=None, seed=0, preset='training_images'):
+        if preset not in PRESETS:
+            raise KeyError(f'BBAM preset {preset!r}: the presets are {", ".join(PRESETS)}')
+        l1_weight = PRESETS[preset]['l1_weight'] if l1_weight is None else l1_weight
+        tv_weight = PRESETS[preset]['tv_weight'] if tv_weight is None else tv_weight
         self.adapter = adapter
         self.num_proposals, self.jitter = num_proposals, jitter
         self.thresholds, self.max_positives = tuple(thresholds), max_positives

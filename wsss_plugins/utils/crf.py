@@ -8,7 +8,7 @@ Two unary forms used by the references:
 * ``'softmax'``: probabilities with ``unary_from_softmax``, deeplab-pytorch
   ``libs/utils/crf.py`` (10 iterations, pos_xy 1 / pos_w 3, bi_xy 67 / bi_rgb 3 / bi_w 4),
   also used by ACR; BBAM's two-label instance CRF (``anno_utils.py``) is the same with
-  bi_xy 80.
+  bi_xy 80, and so is its test-time CRF on predicted masks (``prediction_crf_mask``).
 """
 import numpy as np
 
@@ -57,3 +57,51 @@ class DenseCRF:
         crf.addPairwiseBilateral(sxy=self.bi_xy, srgb=self.bi_rgb, rgbim=img, compat=self.bi_w)
         q = np.array(crf.inference(self.iterations)).reshape((n_labels, h, w))
         return np.argmax(q, 0) if self.unary == 'label' else q
+
+
+def top_fraction(mask, area, th_fg):
+    """Saturate the top ``1 − th_fg`` fraction *of the box area* to 1: divide by the value
+    at rank ⌊area·(1 − th_fg)⌋ of the descending-sorted pixels (+1e-8) and clip to [0, 1]."""
+    ranked = np.sort(mask, axis=None)[::-1]
+    threshold = ranked[int(area * (1 - th_fg))] + 1e-8
+    return np.clip(mask / threshold, 0, 1)
+
+
+#: BBAM's test-time CRF on predicted masks (``CRF_for_prediction.py``: the ``Masker`` of its
+#: maskrcnn-benchmark fork, ``paste_mask_in_image(do_CRF=True)``).
+ZOOM = 3.0
+ZOOM_BELOW = 20000  # box area (pixels) under which the CRF runs on the zoomed crop
+SMALL_BOX = 100
+
+
+def prediction_crf_mask(img, prob, box, crf=None, threshold=0.5):
+    """``img`` RGB uint8 ``[H, W, 3]``, ``prob`` the predicted mask's probabilities ``[H, W]``
+    (0..1, pasted into the image), ``box`` (x1, y1, x2, y2) → bool mask.
+
+    The top 15% of the box area (20% for boxes of at most 100 pixels) saturated to 1
+    (``top_fraction``), then the two-label DeepLab CRF over the whole image, or, for boxes
+    under 20,000 pixels, over a crop that zooms the box's surroundings ×3 (resized to the
+    image size and back); foreground where its probability exceeds ``threshold``.
+    Deviation: the box is the predicted box as MMDetection pastes the mask (the reference
+    first expands it by the mask padding, (28 + 2) / 28)."""
+    import cv2
+    crf = crf or DenseCRF(**DEEPLAB_SOFTMAX_CRF)
+    h, w = prob.shape
+    x1, y1 = max(int(box[0]), 0), max(int(box[1]), 0)
+    x2, y2 = min(int(box[2]), w), min(int(box[3]), h)
+    area = max(x2 - x1 + 1, 1) * max(y2 - y1 + 1, 1)
+    inside = np.zeros((h, w), np.float32)
+    inside[y1:y2 + 1, x1:x2 + 1] = 1
+    m = top_fraction(np.asarray(prob, np.float32) * inside, area,
+                     1 - (0.15 if area > SMALL_BOX else 0.2))
+    if area < ZOOM_BELOW:
+        cx1, cy1 = int(x1 * (1 - 1 / ZOOM)), int(y1 * (1 - 1 / ZOOM))
+        cx2, cy2 = int((w + (ZOOM - 1) * x2) / ZOOM), int((h + (ZOOM - 1) * y2) / ZOOM)
+        crop_img = cv2.resize(np.ascontiguousarray(img[cy1:cy2, cx1:cx2]), (w, h))
+        crop_m = cv2.resize(m[cy1:cy2, cx1:cx2], (w, h))
+        q = crf(crop_img, np.stack([crop_m, 1 - crop_m]).astype(np.float32))[0]
+        fg = np.zeros((h, w), np.float32)
+        fg[cy1:cy2, cx1:cx2] = cv2.resize(q.astype(np.float32), (cx2 - cx1, cy2 - cy1))
+    else:
+        fg = crf(img, np.stack([m, 1 - m]).astype(np.float32))[0]
+    return fg > threshold

@@ -11,23 +11,33 @@ size = 'toy'
 configs = dict(
     toy=dict(cam='configs/cam/cam_toy.py', amn='configs/amn/amn_toy.py',
              irn='configs/irn/irn_toy.py', deeplab='configs/deeplabv2/deeplabv2_toy_pseudo.py',
-             deeplab_gt='configs/deeplabv2/deeplabv2_toy.py'),
+             deeplab_gt='configs/deeplabv2/deeplabv2_toy.py',
+             detector='configs/bbam/faster-rcnn_r18_fpn_toy.py',
+             mask_rcnn='configs/bbam/mask-rcnn_r18_fpn_toy.py'),
     full=dict(cam='configs/cam/cam_r50_voc.py', amn='configs/amn/amn_r50_voc.py',
               irn='configs/irn/irn_r50_voc.py',
               deeplab='configs/deeplabv2/deeplabv2_r101_voc_pseudo.py',
-              deeplab_gt='configs/deeplabv2/deeplabv2_r101_voc_gt.py'),
+              deeplab_gt='configs/deeplabv2/deeplabv2_r101_voc_gt.py',
+              detector='configs/bbam/faster-rcnn_r101_fpn_voc.py',
+              mask_rcnn='configs/bbam/mask-rcnn_r101_fpn_voc.py'),
     full_coco14=dict(cam='configs/cam/cam_r50_coco14.py', amn='configs/amn/amn_r50_coco14.py',
                      irn='configs/irn/irn_r50_coco14.py',
                      deeplab='configs/deeplabv2/deeplabv2_r101_coco14_pseudo.py',
-                     deeplab_gt='configs/deeplabv2/deeplabv2_r101_coco14_gt.py'))
+                     deeplab_gt='configs/deeplabv2/deeplabv2_r101_coco14_gt.py',
+                     detector='configs/bbam/faster-rcnn_r50_fpn_coco14.py',
+                     mask_rcnn='configs/bbam/mask-rcnn_r50_fpn_coco14.py'))
 options = dict(
     # No ImageNet weights at toy size: AMN and IRN start from the toy CAM classifier's
-    # backbone. AdvCAM with T=6 climbing steps keeps the CPU demo within its 15 minutes (the
-    # reference T=27 is the generator default; the author suggests T=8 for other backbones,
-    # AdvCAM #7).
+    # backbone, the toy Mask R-CNN from the toy Faster R-CNN. AdvCAM with T=6 climbing steps
+    # keeps the CPU demo within its 15 minutes (the reference T=27 is the generator default;
+    # the author suggests T=8 for other backbones, AdvCAM #7).
     toy=dict(amn=['load_from={cam.checkpoint}'], irn=['load_from={cam.checkpoint}'],
-             advcam=['seed_generators.advcam.adv_iter=6']),
-    full=dict(), full_coco14=dict())
+             advcam=['seed_generators.advcam.adv_iter=6'],
+             mask_rcnn=['load_from={detector.checkpoint}'],
+             mask_rcnn_test=['val_evaluator.1.prediction_dir={out}/predictions']),
+    # the VOC-layout Mask R-CNN configs also draw their predictions (InstanceSegMetric)
+    full=dict(mask_rcnn_test=['val_evaluator.1.prediction_dir={out}/predictions']),
+    full_coco14=dict())
 sweep = '0.05:0.60:0.05'
 skip = []
 
@@ -98,6 +108,50 @@ stage_deeplab_gt = dict(
 stage_deeplab_gt_test = dict(
     name='deeplab_gt_test', tool='test',
     args=['{deeplab_gt_config}', '{deeplab_gt.checkpoint}', '--dataset', '{dataset}'])
+# BBAM (box supervision): detector → maps of the training split's boxes → pseudo instances
+# and semantic labels → DeepLab-v2 on the semantic ones.
+stage_detector = dict(
+    name='detector', tool='train',
+    args=['{detector_config}', '--dataset', '{dataset}', '--cfg-options', '{detector_options}'])
+stage_detector_test = dict(
+    name='detector_test', tool='test',
+    args=['{detector_config}', '{detector.checkpoint}', '--dataset', '{dataset}'])
+stage_bbam = dict(
+    name='bbam', tool='make_bbam',
+    args=['{detector_config}', '{detector.checkpoint}', '--out', '{out}', '--dataset',
+          '{dataset}', '--cfg-options', '{bbam_options}'])
+stage_bbam_labels = dict(
+    name='bbam_labels', tool='make_bbam_labels',
+    args=['{detector_config}', '--seeds', '{bbam.out}', '--out', '{out}', '--dataset',
+          '{dataset}', '--cfg-options', '{bbam_options}'])
+stage_bbam_deeplab = dict(
+    name='deeplab', tool='train',
+    args=['{deeplab_config}', '--dataset', '{dataset}', '--cfg-options',
+          'train_dataloader.dataset.data_prefix.seg_map_path={bbam_labels.out}/semantic',
+          '{deeplab_options}'])
+# Mask R-CNN on the BBAM pseudo instances (th 0.85 masks, th 0.2 ignore regions), on the
+# filled boxes and on the ground-truth instances (the upper bound); tested with mAP^r / ABO
+# (InstanceSegMetric) and COCO box / mask AP, the predictions drawn for the report.
+_bbam_json = '{bbam_labels.out}/instances_'
+stage_mask_rcnn = dict(
+    name='mask_rcnn', tool='train',
+    args=['{mask_rcnn_config}', '--dataset', '{dataset}', '--cfg-options',
+          f'train_dataloader.dataset.ann_file={_bbam_json}th0.85.json',
+          f'train_dataloader.dataset.ignore_ann_file={_bbam_json}th0.2.json',
+          '{mask_rcnn_options}'])
+stage_mask_rcnn_box = dict(
+    name='mask_rcnn_box', tool='train',
+    args=['{mask_rcnn_config}', '--dataset', '{dataset}', '--cfg-options',
+          f'train_dataloader.dataset.ann_file={_bbam_json}box.json', '{mask_rcnn_options}'])
+stage_mask_rcnn_gt = dict(
+    name='mask_rcnn_gt', tool='train',
+    args=['{mask_rcnn_config}', '--dataset', '{dataset}', '--cfg-options',
+          '{mask_rcnn_options}'])
+stage_mask_rcnn_test, stage_mask_rcnn_box_test, stage_mask_rcnn_gt_test = (dict(
+    name=f'{name}_test', tool='test',
+    args=['{mask_rcnn_config}', f'{{{name}.checkpoint}}', '--dataset', '{dataset}',
+          '--cfg-options', '{mask_rcnn_test_options}'])
+    for name in ('mask_rcnn', 'mask_rcnn_box', 'mask_rcnn_gt'))
 
 # Report rows shared by the pipelines.
 # Seed rows: the reference protocol's number (utils/protocols.py; comparable with
@@ -128,5 +182,45 @@ row_pseudo = dict(label='pseudo-mask mIoU (random walk)', file='{pseudo_eval.out
                   key='mIoU', scale=100)
 row_deeplab = dict(label='DeepLab-v2 val mIoU (pseudo labels)',
                    file='{deeplab_test.out}/test_metrics.json', key='mIoU')
+row_detector = dict(label='detector box mAP (val)', file='{detector_test.out}/test_metrics.json',
+                    key='coco/bbox_mAP', scale=100)
+# BBAM's pseudo labels of the training split against its ground truth, beside the baselines
+# (the same overlap rules): every box filled; each box through the CRF without a map.
+row_bbam_instances = dict(label='BBAM pseudo instances: mean IoU with the GT instances',
+                          file='{bbam_labels.out}/report.json', key='instance_mean_iou',
+                          scale=100)
+row_box_instances = dict(label='filled boxes: mean IoU with the GT instances',
+                         file='{bbam_labels.out}/report.json', key='box_instance_mean_iou',
+                         scale=100)
+row_box_crf_instances = dict(label='boxes through the CRF, no map: mean IoU with the GT '
+                                   'instances', file='{bbam_labels.out}/report.json',
+                             key='box_crf_instance_mean_iou', scale=100)
+row_bbam_semantic = dict(label='BBAM semantic pseudo labels mIoU',
+                         file='{bbam_labels.out}/report.json', key='semantic.mIoU', scale=100)
+row_box_semantic = dict(label='filled-box semantic labels mIoU',
+                        file='{bbam_labels.out}/report.json', key='box_semantic.mIoU',
+                        scale=100)
+row_box_crf_semantic = dict(label='box-CRF semantic labels mIoU (no map)',
+                            file='{bbam_labels.out}/report.json', key='box_crf_semantic.mIoU',
+                            scale=100)
+row_bbam_all_background = dict(label='all-background baseline mIoU (the training split)',
+                               file='{bbam_labels.out}/report.json',
+                               key='semantic.all_background_mIoU', scale=100)
+row_deeplab_bbam = dict(label='DeepLab-v2 val mIoU (BBAM pseudo labels)',
+                        file='{deeplab_test.out}/test_metrics.json', key='mIoU')
+_mask_metrics = '{mask_rcnn_test.out}/test_metrics.json'
+row_mask_rcnn = [dict(label=f'Mask R-CNN (BBAM pseudo instances) val mAP^r@{t / 100:g} (SDS)',
+                      file=_mask_metrics, key=f'instance/sds_mAPr_{t}') for t in (25, 50, 70, 75)]
+row_mask_rcnn_abo = dict(label='Mask R-CNN (BBAM pseudo instances) val ABO', file=_mask_metrics,
+                         key='instance/ABO')
+row_mask_rcnn_box = [dict(label=f'Mask R-CNN (filled boxes) val mAP^r@{t / 100:g} (SDS)',
+                          file='{mask_rcnn_box_test.out}/test_metrics.json',
+                          key=f'instance/sds_mAPr_{t}') for t in (50, 75)]
+row_mask_rcnn_gt = [dict(label=f'Mask R-CNN (ground truth, upper bound) val mAP^r@{t / 100:g} '
+                               '(SDS)',
+                         file='{mask_rcnn_gt_test.out}/test_metrics.json',
+                         key=f'instance/sds_mAPr_{t}') for t in (50, 75)]
+row_mask_rcnn_coco = dict(label='Mask R-CNN (BBAM pseudo instances) val mask AP (COCO)',
+                          file=_mask_metrics, key='coco/segm_mAP', scale=100)
 row_deeplab_gt = dict(label='DeepLab-v2 val mIoU (ground truth, upper bound)',
                       file='{deeplab_gt_test.out}/test_metrics.json', key='mIoU')

@@ -53,7 +53,8 @@ class MMDetTwoStageAdapter:
     def prepare(self, img, boxes):
         """``img`` RGB uint8 ``[H0, W0, 3]``, ``boxes [K, 4]`` in its pixels → dict(inputs
         ``[1, 3, Hp, Wp]`` normalised and padded (padding = 0 = the mean colour), img_shape
-        (H, W) of the resized image, boxes ``[K, 4]`` resized, scale (sx, sy))."""
+        (H, W) of the resized image, boxes ``[K, 4]`` resized, scale (sx, sy), sample (its
+        ``DetDataSample``))."""
         import mmcv
         from mmdet.structures import DetDataSample
         bgr = np.ascontiguousarray(img[..., ::-1])  # MMDetection loads BGR (cv2)
@@ -69,7 +70,17 @@ class MMDetTwoStageAdapter:
         boxes = torch.as_tensor(np.asarray(boxes, np.float32)).reshape(-1, 4) * torch.tensor(
             [sx, sy, sx, sy])
         return dict(inputs=data['inputs'].to(self.device), img_shape=(h, w),
-                    boxes=boxes.to(self.device), scale=(sx, sy))
+                    boxes=boxes.to(self.device), scale=(sx, sy), sample=sample)
+
+    @torch.no_grad()
+    def detect(self, img):
+        """The detector's own detections of ``img`` (RGB uint8): ``(boxes [N, 4]`` in its
+        pixels, ``labels [N]`` 0..C-1, ``scores [N])``, MMDetection's test post-processing."""
+        prep = self.prepare(img, np.zeros((0, 4), np.float32))
+        result = self.model.predict(prep['inputs'], [prep['sample']], rescale=True)[0]
+        pred = result.pred_instances
+        return (pred.bboxes.cpu().numpy(), pred.labels.cpu().numpy(),
+                pred.scores.cpu().numpy())
 
     def box_outputs(self, inputs, proposals):
         """Box-head outputs for fixed proposals: ``inputs [B, 3, Hp, Wp]``, ``proposals`` a

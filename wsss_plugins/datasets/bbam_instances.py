@@ -1,0 +1,79 @@
+"""Mask R-CNN training data of BBAM's pseudo instances: the th 0.85 json (the masks) with the
+th 0.2 json loaded alongside (their ignore regions), as the reference's ``COCODataset`` reads
+``ann_file`` and ``ann_file_ignore`` (wave2.md §1.7).
+
+``BBAMInstanceDataset`` attaches to each instance the ignore-region segmentation of the
+annotation with the same image, box and class in ``ignore_ann_file`` (the two jsons of
+``tools/make_bbam_labels.py`` hold the same boxes); ``LoadAnnotationsWithIgnore`` packs both
+into one uint8 ``BitmapMasks`` (bit 0 the mask, bit 1 the ignore region; nearest-neighbour
+resizing and flips keep the bits) for ``SeedGrowingMaskHead``. Without ``ignore_ann_file``
+(ground-truth or box masks) bit 1 stays empty and the head uses the mask itself.
+"""
+import os.path as osp
+
+import numpy as np
+from mmdet.datasets import CocoDataset
+from mmdet.datasets.transforms import LoadAnnotations
+from mmdet.registry import DATASETS, TRANSFORMS
+from mmdet.structures.mask import BitmapMasks
+
+
+@DATASETS.register_module()
+class BBAMInstanceDataset(CocoDataset):
+
+    def __init__(self, *args, ignore_ann_file=None, **kwargs):
+        self.ignore_ann_file = ignore_ann_file
+        super().__init__(*args, **kwargs)
+
+    def load_data_list(self):
+        self._ignore_index = None
+        if self.ignore_ann_file:
+            import json
+            path = self.ignore_ann_file if osp.isabs(self.ignore_ann_file) else osp.join(
+                self.data_root, self.ignore_ann_file)
+            if not osp.isfile(path):
+                raise FileNotFoundError(f'BBAMInstanceDataset: no ignore_ann_file {path}')
+            with open(path) as f:
+                ignore = json.load(f)
+            files = {img['id']: img['file_name'] for img in ignore['images']}
+            self._ignore_index = {}
+            for ann in ignore['annotations']:
+                key = (files[ann['image_id']], tuple(ann['bbox']), ann['category_id'])
+                self._ignore_index.setdefault(key, []).append(ann['segmentation'])
+        return super().load_data_list()
+
+    def parse_data_info(self, raw_data_info):
+        info = super().parse_data_info(raw_data_info)
+        if self._ignore_index is None:
+            return info
+        file_name = raw_data_info['raw_img_info']['file_name']
+        used = {}
+        for instance in info['instances']:
+            x1, y1, x2, y2 = instance['bbox']
+            key = (file_name, (x1, y1, x2 - x1, y2 - y1), self.cat_ids[instance['bbox_label']])
+            candidates = self._ignore_index.get(key, [])
+            k = used.get(key, 0)
+            if k >= len(candidates):
+                raise ValueError(f'{self.ignore_ann_file}: no ignore region for the box '
+                                 f'{key[1]} (class id {key[2]}) of {file_name} in '
+                                 f'{self.ann_file} (jsons of different label passes?)')
+            used[key] = k + 1
+            instance['ignore_mask'] = candidates[k]
+        return info
+
+
+@TRANSFORMS.register_module()
+class LoadAnnotationsWithIgnore(LoadAnnotations):
+    """``LoadAnnotations`` whose masks carry each instance's ignore region in bit 1."""
+
+    def _load_masks(self, results):
+        super()._load_masks(results)
+        masks = results['gt_masks']
+        if not isinstance(masks, BitmapMasks):
+            raise TypeError('LoadAnnotationsWithIgnore needs bitmap masks (poly2mask=True)')
+        h, w = results['ori_shape']
+        packed = masks.masks.astype(np.uint8)
+        for i, instance in enumerate(results.get('instances', [])):
+            if 'ignore_mask' in instance:
+                packed[i] |= self._poly2mask(instance['ignore_mask'], h, w).astype(np.uint8) << 1
+        results['gt_masks'] = BitmapMasks(packed, h, w)
