@@ -1,6 +1,7 @@
 """The real-data configs read the files the dataset converters write (a COCO IRN config once
 named a list the converter never writes, and every COCO pipeline stopped at IRN)."""
 import glob
+import os
 import os.path as osp
 
 import pytest
@@ -30,11 +31,15 @@ def data_files(node, data_root):
 
 @pytest.fixture(scope='module')
 def coco_root(toy_root, tmp_path_factory):
-    """A COCO-14 layout written by the converter (from the toy's COCO-format json)."""
+    """A COCO-14 layout written by the converter (from the toy's COCO-format json), beside
+    the instances jsons it converts (COCO's own files, which the detection configs read)."""
+    import shutil
     root = str(tmp_path_factory.mktemp('coco14'))
+    os.makedirs(osp.join(root, 'annotations'))
     for src, split in (('train_aug', 'train2014'), ('val', 'val2014')):
-        coco_instances_to_semantic(osp.join(toy_root, 'annotations', f'instances_{src}.json'),
-                                   root, split)
+        source = osp.join(toy_root, 'annotations', f'instances_{src}.json')
+        coco_instances_to_semantic(source, root, split)
+        shutil.copy(source, osp.join(root, 'annotations', f'instances_{split}.json'))
     return root
 
 
