@@ -216,3 +216,13 @@ def test_bbam_runs_on_an_mmdet_detector(tiny_faster_rcnn):
     assert out['masks'][0].shape == init['masks'][0].shape and init['masks'][0].max() == 1
     assert 0 <= out['masks'][0].min() and out['masks'][0].max() <= 1
     assert not np.array_equal(out['masks'][0], init['masks'][0])
+
+
+def test_presets_give_the_loss_weights_unless_set():
+    from wsss_plugins.seeds.bbam import BBAM
+    assert (BBAM(None).l1_weight, BBAM(None).tv_weight) == (0.007, 1e-4)
+    demo = BBAM(None, preset='detection_demo')
+    assert (demo.l1_weight, demo.tv_weight) == (0.07, 1e-3)
+    assert BBAM(None, preset='detection_demo', l1_weight=0.5).l1_weight == 0.5
+    with pytest.raises(KeyError, match='presets are training_images, detection_demo'):
+        BBAM(None, preset='demo')

@@ -60,8 +60,9 @@ def gt_instances(instance_map, class_map):
 def mask_iou_matrix(pred_masks, gt_masks, ignore=None, protocol='sds'):
     """``[P, G]`` IoUs. ``ignore`` (bool ``[H, W]``, the 255 pixels): removed from the
     predictions under ``'sds'``, counted in their area under ``'chainercv'``."""
-    pred = np.asarray(pred_masks, bool).reshape(len(pred_masks), -1)
-    gt = np.asarray(gt_masks, bool).reshape(len(gt_masks), -1)
+    pred, gt = np.asarray(pred_masks, bool), np.asarray(gt_masks, bool)  # [N, H, W]
+    pred = pred.reshape(len(pred), int(np.prod(pred.shape[1:])))
+    gt = gt.reshape(len(gt), int(np.prod(gt.shape[1:])))
     if ignore is not None:
         gt = gt & ~ignore.reshape(1, -1)
         if protocol == 'sds':
