@@ -113,3 +113,18 @@ def test_missing_annotation_file(tmp_path):
     from wsss_plugins.datasets import DataError
     with pytest.raises(DataError, match='annotation file not found'):
         coco_instances_to_semantic(str(tmp_path / 'nope.json'), str(tmp_path), 's')
+
+
+def test_voc_xml_to_coco_with_masks_rasterises_back_to_the_instance_maps(tiny_toy, tmp_path):
+    from pycocotools.coco import COCO
+    voc_xml_to_coco(tiny_toy, osp.join(tiny_toy, 'ImageSets/Segmentation/val.txt'),
+                    TOY_CLASSES, str(tmp_path / 'val.json'), with_masks=True)
+    coco = COCO(str(tmp_path / 'val.json'))
+    for img in coco.loadImgs(coco.getImgIds()):
+        inst = np.asarray(Image.open(osp.join(tiny_toy, 'SegmentationObject',
+                                              img['file_name'].replace('.jpg', '.png'))))
+        anns = coco.loadAnns(coco.getAnnIds(imgIds=[img['id']]))
+        assert len(anns) == len(set(np.unique(inst)) - {0, 255})
+        for k, ann in enumerate(anns, 1):
+            np.testing.assert_array_equal(coco.annToMask(ann), inst == k)
+            assert ann['area'] == (inst == k).sum()

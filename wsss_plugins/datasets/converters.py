@@ -113,13 +113,16 @@ def coco_instances_to_semantic(ann_file, out_root, split, crowd='class', keep_em
     return names
 
 
-def voc_xml_to_coco(voc_root, split_file, class_names, out_file):
+def voc_xml_to_coco(voc_root, split_file, class_names, out_file, with_masks=False):
     """VOC XML boxes → COCO-format json (``bbox`` = [x, y, w, h], 0-based).
 
     Category ids are 1..K in ``class_names`` order (background excluded);
     ``difficult`` objects become ``iscrowd=1`` (ignored by MMDetection's CocoDataset,
-    as mmdet's own VOC converter does).
+    as mmdet's own VOC converter does). ``with_masks``: each object's mask (RLE) from
+    ``SegmentationObject/<name>.png`` (object k = value k; the 255 boundary belongs to no
+    object), so COCO mask AP can score instance segmentation on the split (VOC: train, val).
     """
+    from pycocotools import mask as mask_utils
     class_names = [c for c in class_names if c != 'background']
     names = read_split(split_file)
     images, annotations = [], []
@@ -127,15 +130,28 @@ def voc_xml_to_coco(voc_root, split_file, class_names, out_file):
         path = osp.join(voc_root, 'Annotations', f'{name}.xml')
         (width, height), objects = read_voc_xml(path, class_names)
         images.append(dict(id=image_id, file_name=f'{name}.jpg', width=width, height=height))
-        for obj in objects:
+        if with_masks:
+            inst_path = osp.join(voc_root, 'SegmentationObject', f'{name}.png')
+            if not osp.isfile(inst_path):
+                raise DataError(f'{inst_path}: no instance map (--masks needs the split\'s '
+                                'SegmentationObject PNGs)')
+            instances = np.asarray(Image.open(inst_path))
+            if instances.shape != (height, width):
+                raise DataError(f'{inst_path}: {instances.shape} but {path} says '
+                                f'{(height, width)}')
+        for k, obj in enumerate(objects, 1):
             if obj['bbox'] is None:
                 raise DataError(f'{path}: object {obj["name"]!r} has no bndbox')
             x1, y1, x2, y2 = obj['bbox']
             w, h = x2 - x1 + 1, y2 - y1 + 1  # VOC boxes are 1-based, inclusive
-            annotations.append(dict(
-                id=len(annotations) + 1, image_id=image_id,
-                category_id=obj['class_index'] + 1, bbox=[x1 - 1, y1 - 1, w, h],
-                area=w * h, iscrowd=int(obj['difficult'])))
+            ann = dict(id=len(annotations) + 1, image_id=image_id,
+                       category_id=obj['class_index'] + 1, bbox=[x1 - 1, y1 - 1, w, h],
+                       area=w * h, iscrowd=int(obj['difficult']))
+            if with_masks:
+                rle = mask_utils.encode(np.asfortranarray((instances == k).astype(np.uint8)))
+                ann.update(segmentation=dict(size=rle['size'], counts=rle['counts'].decode()),
+                           area=float(mask_utils.area(rle)))
+            annotations.append(ann)
     coco = dict(images=images, annotations=annotations,
                 categories=[dict(id=i, name=n) for i, n in enumerate(class_names, 1)])
     with atomic_write(out_file, 'w') as f:
