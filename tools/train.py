@@ -20,6 +20,11 @@ def main():
     parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
     args = add_runner_args(parser).parse_args()
     cfg = load_runner_config(args)
+    from wsss_plugins.utils.weights import WeightsMissing, require_weights
+    try:  # before anything is built: a missing pretrained file is named, not a URLError
+        require_weights(cfg, args.config)
+    except WeightsMissing as e:
+        raise SystemExit(str(e)) from None
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
