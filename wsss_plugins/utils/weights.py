@@ -21,23 +21,26 @@ import os.path as osp
 #: Every pretrained file a config or a converter here uses. ``sha256`` is the publisher's
 #: where it gives one (torchvision names its files after the first 8 hex digits of the
 #: SHA-256, which torch.hub checks), ``url`` None where the publisher offers no direct file.
+def _torchvision(file, size, what, used_by):
+    """A torchvision file: its URL and its SHA-256 prefix follow from its name."""
+    return dict(file=file, url=f'https://download.pytorch.org/models/{file}',
+                sha256=file.rsplit('-', 1)[1].split('.')[0], size=size, what=what,
+                used_by=used_by)
+
+
 WEIGHTS = [
-    dict(file='resnet50-19c8e357.pth', url='https://download.pytorch.org/models/'
-         'resnet50-19c8e357.pth', sha256='19c8e357', size='97.8 MB',
-         what='ImageNet ResNet-50 (torchvision v1), as IRN, AMN and AdvCAM load it',
-         used_by='CAM, IRN, AMN configs (configs/_base_/models/{cam,irn,amn}_r50.py)'),
-    dict(file='resnet101-5d3b4d8f.pth', url='https://download.pytorch.org/models/'
-         'resnet101-5d3b4d8f.pth', sha256='5d3b4d8f', size='170.5 MB',
-         what='ImageNet ResNet-101 (torchvision v1, the IRN-era file)',
-         used_by='CAM R-101 (configs/cam/cam_r101_voc.py)'),
-    dict(file='resnet50-0676ba61.pth', url='https://download.pytorch.org/models/'
-         'resnet50-0676ba61.pth', sha256='0676ba61', size='97.8 MB',
-         what='ImageNet ResNet-50 (torchvision://resnet50 in MMEngine: IMAGENET1K_V1)',
-         used_by='Faster / Mask R-CNN R-50 (configs/bbam/*r50*)'),
-    dict(file='resnet101-63fe2227.pth', url='https://download.pytorch.org/models/'
-         'resnet101-63fe2227.pth', sha256='63fe2227', size='170.5 MB',
-         what='ImageNet ResNet-101 (torchvision://resnet101 in MMEngine: IMAGENET1K_V1)',
-         used_by='Faster / Mask R-CNN R-101 (configs/bbam/*r101*)'),
+    _torchvision('resnet50-19c8e357.pth', '97.8 MB',
+                 'ImageNet ResNet-50 (torchvision v1), as IRN, AMN and AdvCAM load it',
+                 'CAM, IRN, AMN configs (configs/_base_/models/{cam,irn,amn}_r50.py)'),
+    _torchvision('resnet101-5d3b4d8f.pth', '170.5 MB',
+                 'ImageNet ResNet-101 (torchvision v1, the IRN-era file)',
+                 'CAM R-101 (configs/cam/cam_r101_voc.py)'),
+    _torchvision('resnet50-0676ba61.pth', '97.8 MB',
+                 'ImageNet ResNet-50 (torchvision://resnet50 in MMEngine: IMAGENET1K_V1)',
+                 'Faster / Mask R-CNN R-50 (configs/bbam/*r50*)'),
+    _torchvision('resnet101-63fe2227.pth', '170.5 MB',
+                 'ImageNet ResNet-101 (torchvision://resnet101 in MMEngine: IMAGENET1K_V1)',
+                 'Faster / Mask R-CNN R-101 (configs/bbam/*r101*)'),
     dict(file='data/pretrained/deeplabv2_r101_imagenet.pth', url=None, sha256=None,
          size='—', what='DeepLab-v2 caffe ResNet-101 ImageNet init (deeplab-pytorch '
          '`scripts/setup_caffemodels.sh` → its `convert.py`), converted to our keys by '
