@@ -1,7 +1,7 @@
 """mAP^r, ABO and COCO-style AP of instance masks in a COCO json (pseudo instances such as
 ``instances_th0.85.json``, or any predictions with scores) on a VOC-layout split.
 
-    python tools/eval_instances.py CONFIG --instances JSON [--split train_aug] [--out report.json]
+    python tools/eval_instances.py CONFIG --instances JSON [--split train] [--out report.json]
         [--dataset DATASET_CONFIG] [--cfg-options data_root=DIR]
 
 The same metric as Mask R-CNN's tests (``InstanceSegMetric``: SDS protocol first, then

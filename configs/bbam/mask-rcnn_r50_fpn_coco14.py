@@ -17,4 +17,4 @@ train_dataloader = dict(sampler=dict(type='DefaultSampler', shuffle=True),
                         dataset={{_base_.ins_train_dataset}})
 val_evaluator = dict(type='CocoMetric', metric=['bbox', 'segm'], ann_file=None,
                      format_only=False)
-default_hooks = dict(checkpoint=dict(interval=1))  # epochs
+default_hooks = dict(checkpoint=dict(by_epoch=True, interval=1))

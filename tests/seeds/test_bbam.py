@@ -226,3 +226,8 @@ def test_presets_give_the_loss_weights_unless_set():
     assert BBAM(None, preset='detection_demo', l1_weight=0.5).l1_weight == 0.5
     with pytest.raises(KeyError, match='presets are training_images, detection_demo'):
         BBAM(None, preset='demo')
+
+
+def test_an_image_without_boxes_gives_no_maps(evidence_image):
+    out = BBAM(EvidenceDetector(evidence_image))(None, np.zeros((0, 4), np.float32), [])
+    assert out['masks'] == [] and out['num_positives'] == [] and out['img_shape'] == (256, 384)

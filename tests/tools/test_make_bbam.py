@@ -117,6 +117,13 @@ def test_bbam_labels_of_oracle_maps_beat_the_filled_boxes(tiny_toy, tmp_path):
     assert 0 < report['box_crf_semantic']['mIoU'] <= 1
     assert report['mcg'] == 'not used (no bbam_labels.mcg_dirs)'
     assert not (tmp_path / 'labels' / 'instances_th0.85_mcg.json').exists()
+    # resuming into the same directory with other settings is refused, not mixed
+    proc = subprocess.run(
+        [sys.executable, osp.join(REPO_ROOT, 'tools', 'make_bbam_labels.py'), CONFIG,
+         '--seeds', str(tmp_path / 'maps'), '--out', str(tmp_path / 'labels'), '--split', 'val',
+         '--cfg-options', f'data_root={tiny_toy}', 'bbam_labels.box_crf_baseline=False'],
+        cwd=REPO_ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0 and 'other bbam_labels settings' in proc.stderr
 
 
 def oracle_mcg(root, names, out):

@@ -189,7 +189,8 @@ def _labels_job(item, bbam_dir, out_dir, thresholds, instance_dir, box_crf_basel
     if box_crf_baseline:
         baselines['box_crf'] = [instance_mask(img, None, b, thresholds[0]) for b in boxes]
     record = dict(name=item['name'], height=img.shape[0], width=img.shape[1],
-                  boxes=boxes, classes=classes)
+                  boxes=boxes, classes=classes,
+                  settings=_label_settings(thresholds, box_crf_baseline, mcg_dirs))
     instance_sets = dict(fg=fg, ignore=ignore)
     if mcg_dirs:  # the Mask R-CNN targets only; the semantic labels stay without MCG (§1.6)
         mcg = mcg_path(mcg_dirs, item['name'])
@@ -266,10 +267,15 @@ def generate_bbam_labels(cfg, split, bbam_dir, out_dir, thresholds=(0.85, 0.2), 
         return None
     subs = ['semantic', 'box_semantic'] + ['box_crf_semantic'] * bool(box_crf_baseline)
     return _merge(split, items, gt_items, out_dir, thresholds, dataset.metainfo['classes'],
-                  subs, bool(mcg_dirs))
+                  subs, bool(mcg_dirs), _label_settings(thresholds, box_crf_baseline, mcg_dirs))
 
 
-def _merge(split, items, gt_items, out_dir, thresholds, class_names, subs, mcg):
+def _label_settings(thresholds, box_crf_baseline, mcg_dirs):
+    return dict(thresholds=list(thresholds), box_crf_baseline=bool(box_crf_baseline),
+                mcg=bool(mcg_dirs))
+
+
+def _merge(split, items, gt_items, out_dir, thresholds, class_names, subs, mcg, settings):
     import json
 
     from pycocotools import mask as mask_utils
@@ -279,6 +285,11 @@ def _merge(split, items, gt_items, out_dir, thresholds, class_names, subs, mcg):
     for item in items:
         with open(osp.join(out_dir, 'instances', item['name'] + '.json')) as f:
             records.append(json.load(f))
+    stale = [r['name'] for r in records if r.get('settings') != settings]
+    if stale:  # resumed over files of another run
+        raise ValueError(f'{len(stale)} images in {out_dir}/instances were labelled with other '
+                         f'bbam_labels settings than {settings}, e.g. {stale[0]}; use a new '
+                         '--out or delete that directory')
     categories = [dict(id=c, name=n) for c, n in enumerate(class_names) if c > 0]
     outputs = dict(fg=f'th{thresholds[0]:g}', ignore=f'th{thresholds[1]:g}')
     if mcg:

@@ -38,7 +38,7 @@ class BBAMInstanceDataset(CocoDataset):
             files = {img['id']: img['file_name'] for img in ignore['images']}
             self._ignore_index = {}
             for ann in ignore['annotations']:
-                key = (files[ann['image_id']], tuple(ann['bbox']), ann['category_id'])
+                key = (files[ann['image_id']], _box_key(ann['bbox']), ann['category_id'])
                 self._ignore_index.setdefault(key, []).append(ann['segmentation'])
         return super().load_data_list()
 
@@ -50,7 +50,8 @@ class BBAMInstanceDataset(CocoDataset):
         used = {}
         for instance in info['instances']:
             x1, y1, x2, y2 = instance['bbox']
-            key = (file_name, (x1, y1, x2 - x1, y2 - y1), self.cat_ids[instance['bbox_label']])
+            key = (file_name, _box_key((x1, y1, x2 - x1, y2 - y1)),
+                   self.cat_ids[instance['bbox_label']])
             candidates = self._ignore_index.get(key, [])
             k = used.get(key, 0)
             if k >= len(candidates):
@@ -62,9 +63,16 @@ class BBAMInstanceDataset(CocoDataset):
         return info
 
 
+def _box_key(box):
+    """A json box as a lookup key (``x1 + w − x1`` is not exactly ``w`` in floats)."""
+    return tuple(round(float(v), 3) for v in box)
+
+
 @TRANSFORMS.register_module()
 class LoadAnnotationsWithIgnore(LoadAnnotations):
-    """``LoadAnnotations`` whose masks carry each instance's ignore region in bit 1."""
+    """``LoadAnnotations`` whose masks carry each instance's ignore region in bit 1. Only
+    ``SeedGrowingMaskHead`` reads the bits: transforms that treat masks as binary (cropping
+    with recomputed boxes, mask-based filtering) would see bit-1 pixels as foreground."""
 
     def _load_masks(self, results):
         super()._load_masks(results)

@@ -217,7 +217,7 @@ def _bind_evaluators(cfg, key, ds, split):
         if evaluator.get('type') == 'InstanceSegMetric' and evaluator.get('data_root') is None:
             spec = cfg.splits[split_name(cfg, split)]
             evaluator['data_root'] = cfg.data_root
-            evaluator.setdefault('class_dir', spec.get('gt_seg_map_path', 'SegmentationClass'))
+            evaluator.setdefault('class_dir', spec.get('gt_seg_map_path') or 'SegmentationClass')
 
 
 #: Transform arguments that, left at ``None``, take a config-level value: one task base serves

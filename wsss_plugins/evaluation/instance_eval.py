@@ -41,8 +41,8 @@ def instance_ious(masks, instance_map):
 
 def gt_instances(instance_map, class_map):
     """``(masks [G, H, W] bool, labels [G])`` of an image's GT instances; an instance's class
-    is the most frequent ``class_map`` value under it (0 and 255 not counted), as chainercv's
-    VOC instance dataset reads it from ``SegmentationClass``."""
+    is the most frequent ``class_map`` value under it (0 and 255 not counted; VOC's maps are
+    consistent, so this equals any single pixel's class there)."""
     ids = [int(i) for i in np.unique(instance_map) if i not in (0, 255)]
     masks, labels = [], []
     for i in ids:
@@ -59,7 +59,8 @@ def gt_instances(instance_map, class_map):
 
 def mask_iou_matrix(pred_masks, gt_masks, ignore=None, protocol='sds'):
     """``[P, G]`` IoUs. ``ignore`` (bool ``[H, W]``, the 255 pixels): removed from the
-    predictions under ``'sds'``, counted in their area under ``'chainercv'``."""
+    predictions under ``'sds'``, counted in their area under ``'chainercv'``. Pixel counts in
+    float32 (exact up to 2²⁴ pixels per mask)."""
     pred, gt = np.asarray(pred_masks, bool), np.asarray(gt_masks, bool)  # [N, H, W]
     pred = pred.reshape(len(pred), int(np.prod(pred.shape[1:])))
     gt = gt.reshape(len(gt), int(np.prod(gt.shape[1:])))
@@ -67,10 +68,10 @@ def mask_iou_matrix(pred_masks, gt_masks, ignore=None, protocol='sds'):
         gt = gt & ~ignore.reshape(1, -1)
         if protocol == 'sds':
             pred = pred & ~ignore.reshape(1, -1)
-    pred_f, gt_f = pred.astype(np.float64), gt.astype(np.float64)
+    pred_f, gt_f = pred.astype(np.float32), gt.astype(np.float32)
     inter = pred_f @ gt_f.T
     union = pred_f.sum(1)[:, None] + gt_f.sum(1)[None] - inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0).astype(np.float64)
 
 
 def voc_ap(recall, precision):
@@ -138,6 +139,8 @@ def average_best_overlap(images):
     averaged over the GT instances."""
     best = []
     for image in images:
+        if len(image['gt_labels']) == 0:
+            continue
         ious = np.asarray(image['ious'], np.float64).reshape(-1, len(image['gt_labels']))
         best += list(ious.max(0) if len(ious) else np.zeros(len(image['gt_labels'])))
     return float(np.mean(best)) if best else float('nan')
@@ -148,15 +151,18 @@ def coco_mask_ap(images, num_classes, thresholds=THRESHOLDS):
     detections) at ``thresholds``: ``{threshold: AP}``, read from ``eval['precision']``
     (``summarize`` reports only 0.5 / 0.75 of a custom list).
 
-    ``images``: dicts ``shape (H, W), gt_masks [G, H, W], gt_labels, pred_masks [P, H, W],
-    pred_labels, pred_scores``."""
+    ``images``: dicts ``shape (H, W), gt_labels, pred_labels, pred_scores`` and the masks as
+    ``gt_masks [G, H, W]`` / ``pred_masks [P, H, W]`` or, lighter, as pycocotools RLEs
+    ``gt_rles`` / ``pred_rles``."""
     from pycocotools import mask as mask_utils
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
 
     def rle(mask):
-        r = mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
-        r['counts'] = r['counts'].decode('ascii')
+        r = dict(mask) if isinstance(mask, dict) else mask_utils.encode(
+            np.asfortranarray(mask.astype(np.uint8)))
+        if isinstance(r['counts'], bytes):
+            r['counts'] = r['counts'].decode('ascii')
         return r
 
     gt, results = dict(images=[], annotations=[], categories=[
@@ -164,18 +170,18 @@ def coco_mask_ap(images, num_classes, thresholds=THRESHOLDS):
     for image_id, image in enumerate(images, start=1):
         h, w = image['shape']
         gt['images'].append(dict(id=image_id, height=int(h), width=int(w)))
-        for mask, label in zip(image['gt_masks'], image['gt_labels']):
+        for mask, label in zip(image.get('gt_rles', image.get('gt_masks')), image['gt_labels']):
             r = rle(mask)
             gt['annotations'].append(dict(
                 id=len(gt['annotations']) + 1, image_id=image_id, category_id=int(label),
                 segmentation=r, area=float(mask_utils.area(r)), iscrowd=0,
                 bbox=list(mask_utils.toBbox(r))))
-        for mask, label, score in zip(image['pred_masks'], image['pred_labels'],
-                                      image['pred_scores']):
+        for mask, label, score in zip(image.get('pred_rles', image.get('pred_masks')),
+                                      image['pred_labels'], image['pred_scores']):
             results.append(dict(image_id=image_id, category_id=int(label),
                                 segmentation=rle(mask), score=float(score)))
-    if not results:
-        return {t: 0.0 for t in thresholds}
+    if not results:  # nothing predicted: 0 where there is something to find
+        return {t: 0.0 if gt['annotations'] else float('nan') for t in thresholds}
     coco = COCO()
     coco.dataset = gt
     coco.createIndex()

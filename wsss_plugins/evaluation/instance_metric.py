@@ -28,7 +28,8 @@ class InstanceSegMetric(BaseMetric):
         iou_thrs: the thresholds of mAP^r (0.25, 0.5, 0.7, 0.75).
         coco_style: also COCO-style mask AP at those thresholds (pycocotools).
         test_crf: BBAM's test-time CRF on each predicted mask (utils/crf.py);
-            needs the soft masks (``model.test_cfg.rcnn.mask_thr_binary=-1``).
+            needs the soft masks (``model.test_cfg.rcnn.mask_thr_binary=-1``), which a
+            ``CocoMetric`` beside it would read as binary: score mask AP without it then.
         prediction_dir: where to write the class-map PNGs of the predictions (None: none).
     """
     default_prefix = 'instance'
@@ -74,9 +75,9 @@ class InstanceSegMetric(BaseMetric):
         return np.array([prediction_crf_mask(img, m / 255.0, b) for m, b in zip(masks, boxes)],
                         bool).reshape(masks.shape)
 
-    def _save_prediction(self, name, masks, pred):
+    def _save_prediction(self, name, masks, pred, shape):
         from ..utils.io import atomic_save_png
-        label = np.zeros(masks.shape[1:] if len(masks) else (1, 1), np.uint8)
+        label = np.zeros(shape, np.uint8)
         scores, labels = pred['scores'].cpu().numpy(), pred['labels'].cpu().numpy() + 1
         for k in np.argsort(scores, kind='stable'):
             if scores[k] > 0.5:
@@ -96,7 +97,7 @@ class InstanceSegMetric(BaseMetric):
                                  f'truth is {instance_map.shape}')
             ignore = instance_map == 255
             if self.prediction_dir:
-                self._save_prediction(name, masks, pred)
+                self._save_prediction(name, masks, pred, instance_map.shape)
             record = dict(shape=instance_map.shape, pred_labels=pred['labels'].cpu().numpy() + 1,
                           pred_scores=pred['scores'].cpu().numpy(), gt_labels=gt_labels,
                           ious={p: mask_iou_matrix(masks, gt_masks, ignore, p)
@@ -120,14 +121,8 @@ class InstanceSegMetric(BaseMetric):
                     if not np.isnan(a)))
         metrics['ABO'] = 100 * average_best_overlap(
             [dict(r, ious=r['ious']['sds']) for r in results])
-        if self.coco_style:
-            from pycocotools import mask as mask_utils
-            images = [dict(shape=r['shape'], gt_masks=mask_utils.decode(r['gt_rles']).transpose(2, 0, 1)
-                           if r['gt_rles'] else [], gt_labels=r['gt_labels'],
-                           pred_masks=mask_utils.decode(r['pred_rles']).transpose(2, 0, 1)
-                           if r['pred_rles'] else [], pred_labels=r['pred_labels'],
-                           pred_scores=r['pred_scores']) for r in results]
-            for t, ap in coco_mask_ap(images, num_classes, self.iou_thrs).items():
+        if self.coco_style:  # from the stored RLEs: the split's masks never sit in memory
+            for t, ap in coco_mask_ap(results, num_classes, self.iou_thrs).items():
                 metrics[f'coco_style_AP_{round(100 * t)}'] = 100 * ap
         logger = MMLogger.get_current_instance()
         for line in lines:

@@ -160,7 +160,9 @@ def _write_overlays(runner, spec, path):
 
     columns = []
     for col in spec['columns']:
-        key = next(k for k in ('seeds', 'bbam', 'labels') if k in col)
+        key = next((k for k in ('seeds', 'bbam', 'labels') if k in col), None)
+        if key is None:
+            raise ValueError(f'report overlay column {col}: needs `seeds`, `bbam` or `labels`')
         try:
             directory = runner._resolve(col[key], '_report', len(runner.names))
         except Exception:

@@ -8,9 +8,10 @@ Per box of at least 32×32 pixels, with the MCG proposals of the image (``<name>
 2. best: the candidate with the highest IoU with the BBAM mask among those with more than
    95% of their pixels inside the box;
 3. added: every candidate with more than 95% of its pixels inside the BBAM mask;
-4. result: (best ∪ added) clipped to the box; the th 0.2 mask also takes the th 0.85
-   selection (best ∪ added, or the th 0.85 mask itself when it had no best). Without a best
-   proposal the mask stays as it is.
+4. result: (best ∪ added) clipped to the box; the th 0.2 result, when the th 0.2 mask has a
+   best proposal, also takes the th 0.85 selection (best ∪ added, or the th 0.85 mask itself
+   when that had no best). Without a best proposal a mask stays as it is (so a refined th
+   0.85 mask can leave an unrefined th 0.2 one: the reference's behaviour).
 
 The box is the json box as the reference slices it (``[y1:y2+1, x1:x2+1]``). Areas and
 overlaps are summed per superpixel (each proposal is a union of superpixels), which equals
@@ -42,7 +43,8 @@ def load_mcg(path):
     mat = io.loadmat(path)
     if 'superpixels' not in mat or 'labels' not in mat:
         raise ValueError(f'{path}: not an MCG proposal file (needs `superpixels` and `labels`)')
-    proposals = [np.asarray(entry[0]).ravel().astype(np.int64) for entry in mat['labels']]
+    # a cell array: N×1 or 1×N object array of id arrays
+    proposals = [np.asarray(entry).ravel().astype(np.int64) for entry in mat['labels'].ravel()]
     return np.asarray(mat['superpixels']).astype(np.int64), proposals
 
 

@@ -147,6 +147,9 @@ class BBAM:
         img_shape (the network input's H, W), scale (sx, sy))."""
         prep = self.adapter.prepare(img, boxes)
         inputs, img_shape = prep['inputs'], prep['img_shape']
+        if len(boxes) == 0:  # e.g. no detection above the demo's score threshold
+            return dict(masks=[], strides=[], num_positives=[], img_shape=tuple(img_shape),
+                        scale=tuple(prep['scale']))
         objects = self._targets(inputs, img_shape, prep['boxes'], [int(c) for c in labels])
         todo = [o for o in objects if o['positives'] is not None]
         step = self.batch_size or max(len(todo), 1)

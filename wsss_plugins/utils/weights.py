@@ -131,14 +131,18 @@ def reachable(url, timeout=5):
     try:
         urllib.request.urlopen(urllib.request.Request(url, method='HEAD'), timeout=timeout)
         return True, ''
-    except OSError as e:  # URLError, timeouts, refused connections
+    except Exception as e:  # noqa: BLE001 - URLError, timeouts, refusals, bad HTTP replies
         return False, str(getattr(e, 'reason', e))
 
 
 def status(cfg):
-    """``[dict(key, checkpoint, url, path, present, entry)]`` of what ``cfg`` needs."""
+    """``[dict(key, checkpoint, url, path, present, entry)]`` of what ``cfg`` needs (other
+    MMEngine schemes — ``open-mmlab://``, ``s3://``… — are MMEngine's to resolve)."""
     rows = []
     for key, checkpoint in config_weights(cfg):
+        if '://' in checkpoint and not checkpoint.startswith(
+                ('http://', 'https://', 'torchvision://')):
+            continue
         url, path = resolve(checkpoint)
         rows.append(dict(key=key, checkpoint=checkpoint, url=url, path=path,
                          present=osp.isfile(path), entry=entry(url or path)))
