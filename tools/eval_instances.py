@@ -30,19 +30,13 @@ def main():
     import torch
     from pycocotools.coco import COCO
 
-    from wsss_plugins.apis.label_passes import split_items
-    from wsss_plugins.datasets.config import split_name
-    from wsss_plugins.engine import load_tool_config
+    from wsss_plugins.engine import load_evaluated_split
     from wsss_plugins.evaluation import InstanceSegMetric
     from wsss_plugins.utils import atomic_write
 
     if not osp.isfile(args.instances):
         raise FileNotFoundError(f'instances json not found: {args.instances}')
-    cfg = load_tool_config(args)
-    split = split_name(cfg, args.split)
-    dataset, items = split_items(cfg, split)
-    if items[0]['seg_map_path'] is None:
-        raise ValueError(f'split {split!r} has no ground truth to evaluate against')
+    cfg, split, dataset, items = load_evaluated_split(args)
     classes = dataset.metainfo['classes']
     coco = COCO(args.instances)
     label_of = {}

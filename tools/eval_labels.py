@@ -25,19 +25,13 @@ def main():
     add_split_arg(parser, 'eval_split')
     parser.add_argument('--out', help='JSON report path')
     args = parser.parse_args()
-    from wsss_plugins.apis.label_passes import split_items
-    from wsss_plugins.datasets.config import split_name
-    from wsss_plugins.engine import load_tool_config
+    from wsss_plugins.engine import load_evaluated_split
     from wsss_plugins.evaluation.label_eval import evaluate_label_dir
     from wsss_plugins.utils import atomic_write
 
     if not osp.isdir(args.labels):
         raise FileNotFoundError(f'label directory not found: {args.labels}')
-    cfg = load_tool_config(args)
-    split = split_name(cfg, args.split)
-    dataset, items = split_items(cfg, split)
-    if items[0]['seg_map_path'] is None:
-        raise ValueError(f'split {split!r} has no ground truth to evaluate against')
+    cfg, split, dataset, items = load_evaluated_split(args)
     missing = [i['name'] for i in items
                if not osp.isfile(osp.join(args.labels, i['name'] + '.png'))]
     if missing:

@@ -1,11 +1,10 @@
 from .launch import (add_config_args, add_pass_args, add_runner_args, add_split_arg,
                      build_runner, default_device, finish_pass, init_distributed,
-                     init_pass_launcher,
-                     load_runner_config, load_tool_config, split_global_batch)
+                     init_pass_launcher, load_evaluated_split, load_runner_config,
+                     load_tool_config, split_global_batch)
 from .model_wrappers import CPUDistributedDataParallel
 
 __all__ = ['add_config_args', 'add_pass_args', 'add_runner_args', 'add_split_arg',
            'build_runner', 'default_device', 'finish_pass', 'init_distributed',
-           'init_pass_launcher',
-           'load_runner_config', 'load_tool_config', 'split_global_batch',
-           'CPUDistributedDataParallel']
+           'init_pass_launcher', 'load_evaluated_split', 'load_runner_config',
+           'load_tool_config', 'split_global_batch', 'CPUDistributedDataParallel']

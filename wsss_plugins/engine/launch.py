@@ -37,6 +37,19 @@ def load_tool_config(args):
     return load_config(args.config, args.dataset, args.cfg_options)
 
 
+def load_evaluated_split(args):
+    """``(cfg, split, dataset, items)`` of an evaluation tool's ``--split`` (items with GT
+    maps, ``apis.label_passes.split_items``); an error when the split has no ground truth."""
+    from ..apis.label_passes import split_items
+    from ..datasets.config import split_name
+    cfg = load_tool_config(args)
+    split = split_name(cfg, args.split)
+    dataset, items = split_items(cfg, split)
+    if items[0]['seg_map_path'] is None:
+        raise ValueError(f'split {split!r} has no ground truth to evaluate against')
+    return cfg, split, dataset, items
+
+
 def add_runner_args(parser):
     """The options every Runner-based tool takes, as in mmseg's tools."""
     parser.add_argument('--work-dir', help='the dir to save logs, checkpoints and metrics')

@@ -35,9 +35,6 @@ PIPELINE_VARIABLES = dict(
 )
 ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt', 'detector', 'mask_rcnn')
 OPTION_ROLES = ROLES + ('advcam', 'bbam', 'mask_rcnn_test')
-#: Variables derived by ``load_pipeline_config`` (never set by a config).
-DERIVED = tuple(f'{r}_config' for r in ROLES) + tuple(f'{r}_options' for r in OPTION_ROLES) \
-    + ('train_split', 'eval_split', 'val_split')
 #: Keys a stage's --cfg-options may add although its config lacks them.
 NEW_KEYS_ALLOWED = ('load_from', 'resume')
 
