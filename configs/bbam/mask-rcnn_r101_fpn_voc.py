@@ -20,7 +20,8 @@ model = dict(
                                            checkpoint='torchvision://resnet101')),
     rpn_head=dict(anchor_generator=dict(scales=[1], base_sizes=[21, 42, 84, 168, 332])),
     roi_head=dict(bbox_head=dict(num_classes=None),
-                  mask_head=dict(type='SeedGrowingMaskHead', num_classes=None)))
+                  mask_head=dict(type='SeedGrowingMaskHead', num_classes=None,
+                                 seed_growing=True)))
 train_dataloader = dict(batch_size=8, dataset={{_base_.ins_train_dataset}})
 val_evaluator = {{_base_.ins_evaluators}}
 default_hooks = dict(checkpoint=dict(interval=4000))  # the reference's

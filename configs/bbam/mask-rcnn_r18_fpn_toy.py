@@ -12,7 +12,7 @@ model = dict(
                                                sampling_ratio=0),
                                 out_channels=64, featmap_strides=[4, 8, 16, 32]),
         mask_head=dict(type='SeedGrowingMaskHead', num_convs=4, in_channels=64,
-                       conv_out_channels=64, num_classes=None,
+                       conv_out_channels=64, num_classes=None, seed_growing=True,
                        loss_mask=dict(type='CrossEntropyLoss', use_mask=True,
                                       loss_weight=1.0))),
     train_cfg=dict(rcnn=dict(mask_size=28)),

@@ -12,7 +12,8 @@ _base_ = [
 ]
 train_scales = [(1333, 800)]
 model = dict(roi_head=dict(bbox_head=dict(num_classes=None),
-                           mask_head=dict(type='SeedGrowingMaskHead', num_classes=None)))
+                           mask_head=dict(type='SeedGrowingMaskHead', num_classes=None,
+                                          seed_growing=True)))
 train_dataloader = dict(sampler=dict(type='DefaultSampler', shuffle=True),
                         dataset={{_base_.ins_train_dataset}})
 val_evaluator = dict(type='CocoMetric', metric=['bbox', 'segm'], ann_file=None,

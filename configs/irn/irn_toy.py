@@ -38,3 +38,9 @@ train_cfg = dict(max_epochs=8, val_interval=8)
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=1, max_keep_ckpts=1),
     logger=dict(interval=10))
+# Instance pass (tools/make_instance_labels.py): IRN's weak-displacement threshold 2.5 (stride-4
+# pixels) is for VOC objects; toy objects are ~4x smaller (radius ~4 cells at stride 4), so
+# their displacements never exceed ~4-6 and at 2.5 the weak region joins the object centres to
+# the background. Scaled by the same 1/4 as the crop: 0.6. Measured on the toy train_aug CAM
+# seeds (chainercv mAP^r@0.5): 2.5 -> 43.9, 0.6 -> 44.8; the no-displacement baseline 43.6.
+instance_pass = dict(cluster_threshold=0.6)

@@ -61,3 +61,29 @@ def test_class_count_mismatch_is_a_problem_before_the_run(tmp_path, monkeypatch)
     problems = check_pipeline(PipelineRunner(cfg, work_dir=str(tmp_path), echo=False))
     assert any("stage 'cam'" in p and 'model.num_classes=4 (foreground classes)' in p
                for p in problems), problems
+
+
+def test_seed_method_picks_a_seed_chain_and_skips_the_others(monkeypatch):
+    monkeypatch.chdir(REPO_ROOT)
+    pipeline = osp.join('configs', 'pipelines', 'irn_instances_toy.py')
+    cam = load_pipeline_config(pipeline)
+    assert (cam.seeds, cam.ir_labels, cam.rw_preset) == ('{cam_seeds.out}', '{cam_ir.out}',
+                                                         'irn')
+    assert cam.skip == ['advcam_ir', 'advcam_seeds', 'amn', 'amn_ir', 'amn_seeds']
+    amn = load_pipeline_config(pipeline, cfg_options={'seed_method': 'amn'})
+    assert (amn.seeds, amn.ir_labels, amn.rw_preset) == ('{amn_seeds.out}', '{amn_ir.out}',
+                                                         'amn')
+    assert amn.skip == ['advcam_ir', 'advcam_seeds']  # AMN trains on the CAM chain's labels
+    advcam = load_pipeline_config(pipeline, cfg_options={'seed_method': 'advcam',
+                                                         'skip': ['mask_rcnn_test']})
+    assert advcam.skip == ['mask_rcnn_test', 'amn', 'amn_ir', 'amn_seeds', 'cam_ir',
+                           'cam_seeds']
+    runner = PipelineRunner(advcam, work_dir='unused', echo=False)
+    position = runner.names.index('instances')
+    args = runner._expand(runner.stages[position]['args'], 'instances', position,
+                          stage_refs=False)
+    assert args[args.index('--seeds') + 1] == '{advcam_seeds.out}'
+    assert args[args.index('--preset') + 1] == 'advcam'
+    with pytest.raises(PipelineError, match="seed_method 'wood' is not a key of seed_chains "
+                                            r'\(cam, advcam, amn\)'):
+        load_pipeline_config(pipeline, cfg_options={'seed_method': 'wood'})

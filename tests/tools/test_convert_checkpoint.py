@@ -170,9 +170,15 @@ def _unit(cin, cout, groups, up=None):
     return nn.Sequential(*layers, nn.ReLU(inplace=True))
 
 
-class MeanShift(nn.BatchNorm2d):
+class MeanShift(nn.Module):
+    """IRN's: the identity in training, minus ``running_mean`` (the displacement mean) in eval."""
+
     def __init__(self):
-        super().__init__(2, affine=False)
+        super().__init__()
+        self.register_buffer('running_mean', torch.zeros(2))
+
+    def forward(self, x):
+        return x if self.training else x - self.running_mean.view(1, 2, 1, 1)
 
 
 class IRNBoundaryNet(nn.Module):
@@ -217,8 +223,7 @@ class IRNBoundaryNet(nn.Module):
         dp2, dp3 = self.fc_dp2(x2), self.fc_dp3(x3)
         up = crop(self.fc_dp6(torch.cat([dp3, crop(self.fc_dp4(x4), dp3),
                                          crop(self.fc_dp5(x5), dp3)], 1)), dp2)
-        dp = self.fc_dp7[:4](torch.cat([self.fc_dp1(x1), dp2, up], 1))  # training: no shift
-        return edge, dp
+        return edge, self.fc_dp7(torch.cat([self.fc_dp1(x1), dp2, up], 1))
 
 
 def test_converted_irn_checkpoint_loads_strictly_and_reproduces_edges(tmp_path, repo_root):
@@ -233,6 +238,7 @@ def test_converted_irn_checkpoint_loads_strictly_and_reproduces_edges(tmp_path, 
             if isinstance(m, nn.GroupNorm):
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.uniform_(-0.1, 0.1)
+        official.fc_dp7[4].running_mean.copy_(torch.tensor([0.25, -1.5]))  # train_irn.py's
     src, dst = str(tmp_path / 'res50_irn.pth'), str(tmp_path / 'irn_converted.pth')
     torch.save(official.state_dict(), src)
     load_tool(repo_root).convert_file('irn', src, dst)
@@ -251,7 +257,11 @@ def test_converted_irn_checkpoint_loads_strictly_and_reproduces_edges(tmp_path, 
         edge, dp = model(x)
     assert edge.shape == ref_edge.shape == (1, 1, 16, 20)
     assert torch.allclose(edge, ref_edge, rtol=1e-4, atol=1e-5)
-    assert torch.allclose(dp, ref_dp, rtol=1e-4, atol=1e-5)
+    assert torch.allclose(dp, ref_dp, rtol=1e-4, atol=1e-5)  # both shifted by the mean
+    assert model.displacement_mean.tolist() == [0.25, -1.5]
+    with torch.no_grad():
+        raw = model.raw_displacement(x)
+    assert torch.allclose(raw - dp, torch.tensor([0.25, -1.5]).view(1, 2, 1, 1), atol=1e-6)
 
     from wsss_plugins.registry import CHECKPOINT_CONVERTERS
     convert = CHECKPOINT_CONVERTERS.get('irn')

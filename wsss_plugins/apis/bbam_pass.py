@@ -14,6 +14,7 @@ import numpy as np
 
 from ..datasets.wsss_dataset import read_voc_xml
 from ..utils.image import read_rgb
+from ..utils.coco import mask_rle, write_instances_json
 from ..utils.io import atomic_write
 from .per_image import run_per_image, sample_name
 
@@ -165,7 +166,6 @@ def _labels_job(item, bbam_dir, out_dir, thresholds, instance_dir, box_crf_basel
     in ``instances/<name>.json``."""
     import json
 
-    from pycocotools import mask as mask_utils
     from PIL import Image
 
     from ..datasets.class_names import flat_palette
@@ -205,8 +205,7 @@ def _labels_job(item, bbam_dir, out_dir, thresholds, instance_dir, box_crf_basel
         instance_sets.update(fg_mcg=[r[0] for r in refined], ignore_mcg=[r[1] for r in refined])
         record.update(mcg_file=bool(mcg), mcg_refined=sum(r[2] for r in refined))
     for key, masks in instance_sets.items():
-        rles = [mask_utils.encode(np.asfortranarray(m)) for m in masks]
-        record[key] = [dict(size=r['size'], counts=r['counts'].decode('ascii')) for r in rles]
+        record[key] = [mask_rle(m) for m in masks]
     gt_path = instance_dir and osp.join(instance_dir, item['name'] + '.png')
     if gt_path and osp.isfile(gt_path):
         gt = np.asarray(Image.open(gt_path))
@@ -278,8 +277,6 @@ def _label_settings(thresholds, box_crf_baseline, mcg_dirs):
 def _merge(split, items, gt_items, out_dir, thresholds, class_names, subs, mcg, settings):
     import json
 
-    from pycocotools import mask as mask_utils
-
     from ..evaluation.label_eval import evaluate_label_dir
     records = []
     for item in items:
@@ -290,28 +287,20 @@ def _merge(split, items, gt_items, out_dir, thresholds, class_names, subs, mcg, 
         raise ValueError(f'{len(stale)} images in {out_dir}/instances were labelled with other '
                          f'bbam_labels settings than {settings}, e.g. {stale[0]}; use a new '
                          '--out or delete that directory')
-    categories = [dict(id=c, name=n) for c, n in enumerate(class_names) if c > 0]
     outputs = dict(fg=f'th{thresholds[0]:g}', ignore=f'th{thresholds[1]:g}')
     if mcg:
         outputs.update(fg_mcg=f'th{thresholds[0]:g}_mcg', ignore_mcg=f'th{thresholds[1]:g}_mcg')
     for r in records:  # the filled-box baseline's instances (Mask R-CNN's box baseline)
-        r['box'] = [dict(size=e['size'], counts=e['counts'].decode('ascii')) for e in (
-            mask_utils.encode(np.asfortranarray(m))
-            for m in box_masks((r['height'], r['width']), r['boxes']))]
+        r['box'] = [mask_rle(m) for m in box_masks((r['height'], r['width']), r['boxes'])]
     outputs['box'] = 'box'
     for key, suffix in outputs.items():
-        images, anns = [], []
-        for image_id, r in enumerate(records, start=1):
-            images.append(dict(id=image_id, file_name=osp.basename(items[image_id - 1]
-                                                                   ['img_path']),
-                               height=r['height'], width=r['width']))
-            for (x1, y1, x2, y2), c, rle in zip(r['boxes'], r['classes'], r[key]):
-                area = float(mask_utils.area(dict(rle, counts=rle['counts'].encode())))
-                anns.append(dict(id=len(anns) + 1, image_id=image_id, category_id=c,
-                                 segmentation=rle, area=area, score=1.0, iscrowd=0,
-                                 bbox=[x1, y1, x2 - x1 + 1, y2 - y1 + 1]))
-        with atomic_write(osp.join(out_dir, f'instances_{suffix}.json'), 'w') as f:
-            json.dump(dict(images=images, annotations=anns, categories=categories), f)
+        write_instances_json(osp.join(out_dir, f'instances_{suffix}.json'), [
+            dict(file_name=osp.basename(item['img_path']), height=r['height'],
+                 width=r['width'], instances=[
+                     dict(category_id=c, segmentation=rle, score=1.0,
+                          bbox=[x1, y1, x2 - x1 + 1, y2 - y1 + 1])
+                     for (x1, y1, x2, y2), c, rle in zip(r['boxes'], r['classes'], r[key])])
+            for item, r in zip(items, records)], class_names)
     report = dict(split=split, num_images=len(records),
                   num_boxes=sum(len(r['boxes']) for r in records), thresholds=list(thresholds))
     report['mcg'] = dict(images=sum(r['mcg_file'] for r in records),

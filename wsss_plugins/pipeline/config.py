@@ -32,6 +32,11 @@ PIPELINE_VARIABLES = dict(
     amn_preset='IR-label preset for the AMN seeds',
     sweep='seed threshold sweep START:STOP:STEP of the evaluations',
     advcam_split='split (or role) the AdvCAM seeds are made for',
+    seed_chains='{method: dict(seeds, ir_labels, rw_preset, stages)}: the seed methods a '
+                'pipeline offers, each with the stages that make its seeds and IR labels',
+    seed_method='a key of `seed_chains` (cam, advcam, amn): sets seeds, ir_labels and '
+                'rw_preset, and skips the stages only other chains list',
+    instance_split='split (or role) the pseudo instances are scored on (IRN: VOC train)',
 )
 ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt', 'detector', 'mask_rcnn')
 OPTION_ROLES = ROLES + ('advcam', 'bbam', 'mask_rcnn_test')
@@ -79,11 +84,28 @@ def load_pipeline_config(path, dataset=None, size=None, cfg_options=None):
         cfg[f'{role}_options'] = list(options.get(role, []))
     for role, default in ROLE_DEFAULTS.items():
         cfg[role] = ds.get(role, default)
+    if cfg.get('seed_method') is not None:
+        apply_seed_method(cfg, path)
     if not cfg.get('work_dir'):
         stem = lambda p: osp.splitext(osp.basename(p))[0]  # noqa: E731
         cfg.work_dir = osp.join('work_dirs', f'pipeline_{stem(path)}_{stem(cfg.dataset)}_'
                                              f'{cfg.size}')
     return cfg
+
+
+def apply_seed_method(cfg, path):
+    """``seed_method`` picks a ``seed_chains`` entry: its seeds, IR labels and random-walk
+    preset become the pipeline's, and stages listed only by other chains join ``skip``."""
+    chains = cfg.get('seed_chains') or {}
+    if cfg.seed_method not in chains:
+        raise PipelineError(f'{path}: seed_method {cfg.seed_method!r} is not a key of '
+                            f'seed_chains ({", ".join(chains) or "none"})')
+    chain = chains[cfg.seed_method]
+    for key in ('seeds', 'ir_labels', 'rw_preset'):
+        cfg[key] = chain[key]
+    others = {s for method, c in chains.items() if method != cfg.seed_method
+              for s in c['stages']} - set(chain['stages'])
+    cfg.skip = list(cfg.get('skip', [])) + sorted(others - set(cfg.get('skip', [])))
 
 
 def check_pipeline(runner):

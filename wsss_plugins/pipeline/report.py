@@ -14,11 +14,13 @@ as stage arguments)::
                       columns=[dict(label='CAM', seeds='{cam_seeds.out}',
                                     evaluation='{cam_eval.out}/report.json'),
                                dict(label='pseudo', labels='{pseudo.out}'),
-                               dict(label='BBAM maps', bbam='{bbam.out}')]))
+                               dict(label='BBAM maps', bbam='{bbam.out}'),
+                               dict(label='instances', instances='{instances.out}')]))
 
 Seed overlays threshold at the evaluation's GT-selected best (``evaluation``; or a fixed
 ``threshold``); BBAM columns show every box's map (max over the boxes) as a heat map with
-the boxes drawn; per-class charts show the classes present in the evaluated split.
+the boxes drawn; instance columns draw each detection of an instance pass in its own colour;
+per-class charts show the classes present in the evaluated split.
 
 Missing inputs (stages not run yet) leave a dash in the table and skip a figure,
 so a report is written after every run, also a failed one.
@@ -155,14 +157,16 @@ def _write_overlays(runner, spec, path):
     from PIL import Image
 
     from ..apis.bbam_pass import bbam_path, heatmap_panel, load_bbam
+    from ..apis.instance_pass import detection_path, instance_panel, load_detections
     from ..datasets import build_split_dataset, load_config
     from ..utils.seed_io import load_seed, seed_path, seed_to_label
 
     columns = []
     for col in spec['columns']:
-        key = next((k for k in ('seeds', 'bbam', 'labels') if k in col), None)
+        key = next((k for k in ('seeds', 'bbam', 'instances', 'labels') if k in col), None)
         if key is None:
-            raise ValueError(f'report overlay column {col}: needs `seeds`, `bbam` or `labels`')
+            raise ValueError(f'report overlay column {col}: needs `seeds`, `bbam`, `instances` '
+                             'or `labels`')
         try:
             directory = runner._resolve(col[key], '_report', len(runner.names))
         except Exception:
@@ -198,6 +202,10 @@ def _write_overlays(runner, spec, path):
                     data = load_bbam(bbam_path(directory, name))
                     panels.append((col['label'], heatmap_panel(img, data['boxes'],
                                                                data['masks'])))
+                    continue
+                if key == 'instances':
+                    panels.append((col['label'], instance_panel(
+                        img, load_detections(detection_path(directory, name)))))
                     continue
                 if key == 'seeds':
                     label = seed_to_label(load_seed(seed_path(directory, name)),

@@ -23,8 +23,8 @@ Stages named in the top-level ``skip`` list are not run.
 ``train`` and ``test`` stages get ``--work-dir {out}`` automatically.
 
 A finished stage leaves ``<out>/.stage_done.json`` with a fingerprint of its
-command, the content of the config files it names and the completion times of
-the stages it reads; it is skipped while that fingerprint holds, so a rerun
+command (stage directories relative to the work dir), the content of the config files
+it names and the completion times of the stages it reads; it is skipped while that fingerprint holds, so a rerun
 skips every finished stage and a changed config or input reruns what depends on
 it.  A failing stage stops the run with its name and log; finished outputs stay.
 Multi-GPU: with ``gpus > 1``, the training, test and per-image pass stages (seeds, IR
@@ -43,7 +43,8 @@ import time
 from ..utils.io import atomic_write
 
 PLACEHOLDER = re.compile(r'\{([A-Za-z_][\w]*)(?:\.(out|checkpoint))?\}')
-DISTRIBUTED_TOOLS = ('train', 'test', 'make_seeds', 'make_ir_labels', 'make_pseudo_labels')
+DISTRIBUTED_TOOLS = ('train', 'test', 'make_seeds', 'make_ir_labels', 'make_pseudo_labels',
+                     'make_instance_labels')
 DONE_FILE = '.stage_done.json'
 
 
@@ -165,7 +166,10 @@ class PipelineRunner:
     def fingerprint(self, position):
         stage = self.stages[position]
         args = self._expand(stage['args'], stage['name'], position, stage_refs=False)
-        parts = [json.dumps([stage['tool'], args])]
+        # stage directories relative to the work dir: a moved or copied work dir (or one whose
+        # stages link to another run's) keeps its finished stages
+        parts = [json.dumps([stage['tool'], [a.replace(self.work_dir, '<work_dir>')
+                                             for a in args]])]
         for arg in args:
             if arg.endswith('.py') and osp.isfile(arg):
                 parts.append(_config_text(arg))

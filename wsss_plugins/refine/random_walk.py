@@ -107,15 +107,21 @@ def propagate(x, edge, radius=5, beta=10, exp_times=8, method='sparse'):
     return y.reshape(k, h, w)
 
 
-def rw_to_label(rw, keys, img_size, bg_threshold=0.25):
-    """Propagated maps ``[K, h, w]`` (stride 4) → uint8 label map ``[H, W]`` (IRN)."""
+def upsample_normalised(rw, img_size):
+    """Propagated maps ``[K, h, w]`` (stride 4) → ``[K, H, W]``: bilinear ×4
+    (``align_corners=False``), cropped to the image, divided by the global max (IRN)."""
     height, width = img_size
     up = F.interpolate(rw[:, None], scale_factor=4, mode='bilinear',
                        align_corners=False)[:, 0, :height, :width]
     peak = up.max()
     if peak > 0:  # IRN divides unconditionally (all-zero maps would give NaN)
         up = up / peak
-    scores = F.pad(up, (0, 0, 0, 0, 1, 0), value=bg_threshold)
+    return up
+
+
+def rw_to_label(rw, keys, img_size, bg_threshold=0.25):
+    """Propagated maps ``[K, h, w]`` (stride 4) → uint8 label map ``[H, W]`` (IRN)."""
+    scores = F.pad(upsample_normalised(rw, img_size), (0, 0, 0, 0, 1, 0), value=bg_threshold)
     lut = np.concatenate([[0], np.asarray(keys, dtype=np.int64) + 1]).astype(np.uint8)
     return lut[scores.argmax(0).cpu().numpy()]
 

@@ -56,6 +56,9 @@ def load_weights(model, path, strict=True):
     state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
     model_state = model.state_dict()
     report = compare_state_dicts(model_state, state)
+    # keys a model declares optional (IRNet's displacement mean) keep their initial value
+    optional = set(getattr(model, 'optional_state_keys', ()))
+    report['missing'] = [k for k in report['missing'] if k not in optional]
     problems = mismatch_report(report)
     if problems and strict:
         raise CheckpointMismatch(

@@ -14,6 +14,10 @@ train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=3, val_interval=3)
 # IRN has no validation stage (its output is judged through the random-walk pseudo labels:
 # tools/make_pseudo_labels.py reports their mIoU); the IR-label task has no val loader.
 val_cfg = None
+# After the last epoch, before its checkpoint: the mean displacement over the training split
+# (top-left crops of test_cfg.pad_size, batch 32, no flip), stored as IRNet.displacement_mean
+# and subtracted at inference (IRN's MeanShift; the instance pass reads it).
+custom_hooks = [dict(type='DisplacementMeanHook', split='train_split', batch_size=32)]
 # The reference batch (IRN, one process). train_dataloader.batch_size is the global
 # batch: under torchrun each of N processes loads batch/N (engine/launch.py).
 auto_scale_lr = dict(enable=False, base_batch_size=32)

@@ -40,6 +40,7 @@ options = dict(
     full_coco14=dict())
 sweep = '0.05:0.60:0.05'
 skip = []
+instance_split = 'eval_split'
 
 stage_cam = dict(name='cam', tool='train',
                  args=['{cam_config}', '--dataset', '{dataset}', '--cfg-options', '{cam_options}'])
@@ -152,6 +153,26 @@ stage_mask_rcnn_test, stage_mask_rcnn_box_test, stage_mask_rcnn_gt_test = (dict(
     args=['{mask_rcnn_config}', f'{{{name}.checkpoint}}', '--dataset', '{dataset}',
           '--cfg-options', '{mask_rcnn_test_options}'])
     for name in ('mask_rcnn', 'mask_rcnn_box', 'mask_rcnn_gt'))
+# IRN's instance pass (image-level labels): seeds + IRN → pseudo instances and the baseline
+# without the displacement field, both scored on `instance_split`; a standard Mask R-CNN
+# (MMDetection's mask loss: no ignore regions) trained on the pseudo instances.
+stage_instances = dict(
+    name='instances', tool='make_instance_labels',
+    args=['{irn_config}', '{irn.checkpoint}', '--seeds', '{seeds}', '--preset', '{rw_preset}',
+          '--baseline', '--out', '{out}', '--dataset', '{dataset}'])
+stage_instances_eval = dict(
+    name='instances_eval', tool='eval_instances',
+    args=['{irn_config}', '--instances', '{instances.out}', '--split', '{instance_split}',
+          '--out', '{out}/report.json', '--dataset', '{dataset}'])
+stage_components_eval = dict(
+    name='components_eval', tool='eval_instances',
+    args=['{irn_config}', '--instances', '{instances.out}/components', '--split',
+          '{instance_split}', '--out', '{out}/report.json', '--dataset', '{dataset}'])
+stage_mask_rcnn_irn = dict(
+    name='mask_rcnn', tool='train',
+    args=['{mask_rcnn_config}', '--dataset', '{dataset}', '--cfg-options',
+          'train_dataloader.dataset.ann_file={instances.out}/instances.json',
+          'model.roi_head.mask_head.seed_growing=False', '{mask_rcnn_options}'])
 
 # Report rows shared by the pipelines.
 # Seed rows: the reference protocol's number (utils/protocols.py; comparable with
@@ -224,3 +245,13 @@ row_mask_rcnn_coco = dict(label='Mask R-CNN (BBAM pseudo instances) val mask AP 
                           file=_mask_metrics, key='coco/segm_mAP', scale=100)
 row_deeplab_gt = dict(label='DeepLab-v2 val mIoU (ground truth, upper bound)',
                       file='{deeplab_gt_test.out}/test_metrics.json', key='mIoU')
+# IRN's instance pass: chainercv mAP^r (IRN's protocol: IoU >= t, no fallback to the next GT)
+row_instances = [dict(label=f'IRN pseudo instances mAP^r@{t / 100:g} (chainercv)',
+                      file='{instances_eval.out}/report.json', key=f'chainercv_mAPr_{t}')
+                 for t in (50, 75)]
+row_components = [dict(label=f'baseline, a connected component = an instance: mAP^r@{t / 100:g} '
+                             '(chainercv)', file='{components_eval.out}/report.json',
+                       key=f'chainercv_mAPr_{t}') for t in (50, 75)]
+row_mask_rcnn_irn = [dict(label=f'Mask R-CNN (IRN pseudo instances) val mAP^r@{t / 100:g} '
+                                '(chainercv)', file=_mask_metrics,
+                          key=f'instance/chainercv_mAPr_{t}') for t in (50, 70, 75)]

@@ -53,6 +53,7 @@ _IRN_BRANCHES = [
     (r'^fc_dp6\.', lambda m: 'displacement_branch.up.'),
     (r'^fc_dp7\.([0-3])\.', lambda m: f'displacement_branch.out.{m.group(1)}.'),
 ]
+_MEAN_SHIFT = 'fc_dp7.4.running_mean'  # IRN's MeanShift: the displacement mean
 _IRN_BACKBONE_STAGES = [
     (r'^stage1\.0\.', 'conv1.'), (r'^stage1\.1\.', 'bn1.'), (r'^stage2\.0\.', 'layer1.'),
     (r'^stage3\.0\.', 'layer2.'), (r'^stage4\.0\.', 'layer3.'), (r'^stage5\.0\.', 'layer4.'),
@@ -66,8 +67,8 @@ def convert_irn(state_dict):
     The file repeats every weight (``resnet50.*`` = ``stage*`` = ``backbone.*``; the branches
     again under ``edge_layers.*`` / ``dp_layers.*``) and carries the training-only path
     indices (``path_indices*``, ``ind_from``, ``ind_to``): one copy of each weight is kept.
-    ``fc_dp7.4`` is IRN's ``MeanShift`` (the displacement mean of the instance pass); the
-    semantic pass does not use it, so it is left out.
+    ``fc_dp7.4.running_mean`` is IRN's ``MeanShift`` (the mean displacement that
+    ``train_irn.py`` measures after training): it becomes ``displacement_mean``.
     """
     state_dict = {k[len('module.'):] if k.startswith('module.') else k: v
                   for k, v in state_dict.items()}
@@ -86,6 +87,8 @@ def convert_irn(state_dict):
 def _irn_key(key, has_resnet):
     """Our name of one official ``res50_irn.pth`` key (``None``: a duplicate or not a weight
     of IRNet). Files without the ``resnet50.*`` copy take the backbone from ``stage*``."""
+    if key == _MEAN_SHIFT:
+        return 'displacement_mean'
     for pattern, repl in _IRN_BRANCHES:
         match = re.match(pattern, key)
         if match:

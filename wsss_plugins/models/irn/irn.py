@@ -16,9 +16,11 @@ frozen from-scratch classifier features do not describe background texture.
 Upsampling is bilinear, ``align_corners=False``, followed by a crop to the finer
 level's size, as in IRN.
 
-Not implemented: IRN's ``MeanShift`` on the displacement output and the instance
-pass that uses it (``make_ins_seg_labels``); the semantic random walk only uses
-the boundary map.
+IRN's ``MeanShift`` is the ``displacement_mean`` buffer: the mean displacement over the
+training images, measured after training (``engine.DisplacementMeanHook``, as the end of
+IRN's ``train_irn.py``) and subtracted from the displacement output in eval mode; the
+instance pass (``refine/instances.py``) reads the shifted field, the semantic random walk
+only the boundary map.
 """
 import torch
 import torch.nn as nn
@@ -108,6 +110,10 @@ class IRNet(BaseModel):
             ImageNet backbone). For from-scratch toy backbones only.
     """
 
+    #: checkpoints trained before the displacement mean existed load with a zero mean
+    #: (``utils.checkpoint.load_weights``); the instance pass refuses a zero mean
+    optional_state_keys = ('displacement_mean', )
+
     def __init__(self, backbone, in_channels=(64, 256, 512, 1024, 2048),
                  loss=dict(type='AffinityDisplacementLoss', radius=10),
                  test_cfg=dict(pad_size=(512, 512)), train_backbone=False,
@@ -120,6 +126,8 @@ class IRNet(BaseModel):
         self.displacement_branch = DisplacementBranch(in_channels)
         self.loss_module = MODELS.build(loss)
         self.test_cfg = dict(test_cfg or {})
+        # IRN MeanShift's running_mean: zeros until DisplacementMeanHook measures it
+        self.register_buffer('displacement_mean', torch.zeros(2))
 
     def train(self, mode=True):
         super().train(mode)
@@ -141,9 +149,19 @@ class IRNet(BaseModel):
         return feats
 
     def _forward(self, inputs, data_samples=None):
-        """Boundary logits ``[B, 1, h, w]`` and displacement ``[B, 2, h, w]`` at stride 4."""
+        """Boundary logits ``[B, 1, h, w]`` and displacement ``[B, 2, h, w]`` at stride 4;
+        in eval mode the displacement is shifted by ``displacement_mean`` (IRN's MeanShift
+        is the identity in training mode)."""
         feats = self.extract_feats(inputs)
-        return self.edge_branch(feats), self.displacement_branch(feats)
+        disp = self.displacement_branch(feats)
+        if not self.training:
+            disp = disp - self.displacement_mean.view(1, 2, 1, 1)
+        return self.edge_branch(feats), disp
+
+    @torch.no_grad()
+    def raw_displacement(self, inputs):
+        """The displacement output without the mean shift (what the mean is measured on)."""
+        return self.displacement_branch(self.extract_feats(inputs))
 
     def forward(self, inputs, data_samples=None, mode='tensor'):
         if mode == 'loss':
@@ -166,7 +184,8 @@ class IRNet(BaseModel):
         as IRN's ``EdgeDisplacement``: the image and its flip as a batch, zero-padded
         (bottom/right) to ``test_cfg['pad_size']``, logits averaged, then sigmoid.
 
-        Returns ``(edge [ceil(H/4), ceil(W/4)], displacement [2, ceil(H/4), ceil(W/4)])``.
+        Returns ``(edge [ceil(H/4), ceil(W/4)], displacement [2, ceil(H/4), ceil(W/4)])``,
+        the displacement of the unflipped image only, after the mean shift (IRN).
         A side longer than ``pad_size`` is padded to the next multiple of 16 (the backbone
         stride) instead: IRN's 512 covers every VOC image; on other data the padding then
         still reaches every image (``PAD_MULTIPLE``).
