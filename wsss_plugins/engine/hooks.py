@@ -30,7 +30,7 @@ class DisplacementMeanHook(Hook):
     512), in batches of ``batch_size`` without flip: the mean of the raw displacement over
     batch and space per channel, averaged over the batches. ``drop_last`` drops the last
     incomplete batch as IRN's loader does (kept when it is the only one). Runs before the
-    checkpoint hook of the last epoch (or iteration); under torchrun each rank measures
+    checkpoint hook saves the last epoch (or iteration); under torchrun each rank measures
     ``batches[rank::world]`` and the per-batch means are summed over ranks.
     """
 
@@ -42,14 +42,10 @@ class DisplacementMeanHook(Hook):
         self.crop_size = crop_size
         self.drop_last = drop_last
 
-    def after_train_epoch(self, runner):
-        if runner.train_loop.__class__.__name__ != 'IterBasedTrainLoop' and \
-                self.is_last_train_epoch(runner):
-            self.measure(runner)
-
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
-        if runner.train_loop.__class__.__name__ == 'IterBasedTrainLoop' and \
-                self.is_last_train_iter(runner):
+        # the last iteration of any loop, before the checkpoint hook's after_train_iter /
+        # after_train_epoch of that iteration
+        if self.is_last_train_iter(runner):
             self.measure(runner)
 
     def measure(self, runner):
