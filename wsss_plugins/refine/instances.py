@@ -97,11 +97,12 @@ def detect_fragments(scores, pair_map, pair_class, min_size):
     area = np.bincount(fragments.ravel(), minlength=count + 1)[1:]
     own_score = np.take_along_axis(scores, np.maximum(pair_map - 1, 0)[None], 0)[0]
     peak = np.maximum(ndimage.maximum(own_score, fragments, index), 0)  # IRN: max(score·mask)
-    masks = np.zeros((count, height, width), bool)
-    for k, box in enumerate(ndimage.find_objects(fragments)):
-        masks[k][box] = fragments[box] == k + 1
+    boxes = ndimage.find_objects(fragments)
+    masks = np.zeros((count, height, width), bool)  # filled in output order: no copy
+    for rank, k in enumerate(order):
+        masks[rank][boxes[k]] = fragments[boxes[k]] == k + 1
     return dict(score=np.where(area < min_size, 0, peak).astype(np.float32)[order],
-                mask=masks[order], **{'class': np.asarray(pair_class, np.int64)[pair_of[order]]})
+                mask=masks, **{'class': np.asarray(pair_class, np.int64)[pair_of[order]]})
 
 
 def label_same_value(values):
