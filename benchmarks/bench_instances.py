@@ -30,8 +30,10 @@ def reference_find_centroids(displacement, iterations=300):
         moves = [displacement[c][uy, ux] * y_c * x_c + displacement[c][dy, ux] * (1 - y_c) * x_c
                  + displacement[c][uy, dx] * y_c * (1 - x_c)
                  + displacement[c][dy, dx] * (1 - y_c) * (1 - x_c) for c in (0, 1)]
-        centroid_y = np.clip(centroid_y + moves[0], 0, height - 1)
-        centroid_x = np.clip(centroid_x + moves[1], 0, width - 1)
+        centroid_y += moves[0]  # IRN's in-place += keeps the positions float32
+        centroid_x += moves[1]
+        centroid_y = np.clip(centroid_y, 0, height - 1)
+        centroid_x = np.clip(centroid_x, 0, width - 1)
     return np.stack([np.round(centroid_y), np.round(centroid_x)]).astype(np.int32)
 
 

@@ -56,8 +56,8 @@ def main():
         from wsss_plugins.datasets import build_split_dataset
         dataset = build_split_dataset(cfg, 'train_split', seg_map_path=None, pipeline=[])
         paths = [dataset.get_data_info(i)['img_path'] for i in range(len(dataset))]
-        model.displacement_mean.copy_(displacement_mean(model, paths, rank=rank,
-                                                        world_size=world_size))
+        model.displacement_mean.copy_(displacement_mean(
+            model, paths, crop_size=cfg.get('crop_size'), rank=rank, world_size=world_size))
         print(f'displacement mean: {model.displacement_mean.tolist()}')
     # the reference's values, then the config's `instance_pass`, then the command line
     params = dict(INSTANCE_PASS_DEFAULTS,
@@ -71,7 +71,8 @@ def main():
     params.update({k: getattr(args, k) for k in INSTANCE_PASS_DEFAULTS
                    if getattr(args, k, None) is not None})
     count = generate_instance_labels(model, cfg, split_name(cfg, args.split), args.seeds,
-                                     args.out, baseline=args.baseline, **params)
+                                     args.out, baseline=args.baseline,
+                                     checkpoint=args.checkpoint, **params)
     if count is not None:
         print(f'{args.out}/instances.json: {count} instances')
 

@@ -1,6 +1,7 @@
 """Write the deterministic synthetic toy dataset in the PASCAL VOC layout.
 
     python tools/make_toy_dataset.py --out data/toy_voc
+    python tools/make_toy_dataset.py --out data/toy_context --context   # W-OoD's variant
 """
 import argparse
 
@@ -14,9 +15,13 @@ def main():
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--num-train-aug', type=int, default=SPLITS['train_aug'])
     parser.add_argument('--num-val', type=int, default=SPLITS['val'])
+    parser.add_argument('--context', action='store_true',
+                        help="W-OoD's context variant: class-correlated bands, ContextMask/, "
+                             'and OoD images in ood/')
     args = parser.parse_args()
     names = make_toy_dataset(args.out, seed=args.seed,
-                             splits=dict(train_aug=args.num_train_aug, val=args.num_val))
+                             splits=dict(train_aug=args.num_train_aug, val=args.num_val),
+                             context=args.context)
     print(f'toy dataset written to {args.out}: ' +
           ', '.join(f'{k} {len(v)}' for k, v in names.items()))
 

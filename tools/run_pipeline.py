@@ -80,7 +80,7 @@ def main():
             osp.join(dataset.data_root, 'ImageSets', 'Segmentation', 'val.txt')):
         from wsss_plugins.datasets.toy import make_toy_dataset
         print(f'[pipeline] generating the toy dataset in {dataset.data_root}')
-        make_toy_dataset(dataset.data_root)
+        make_toy_dataset(dataset.data_root, context=dataset.get('toy_variant') == 'context')
     try:
         runner.run(start=args.start, until=args.until)
     except PipelineError as e:

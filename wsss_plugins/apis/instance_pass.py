@@ -3,7 +3,8 @@ per-image runner (sharded over torchrun ranks, atomic, resumable, failures named
 
 Per image ``<out>/<name>.npy``: IRN's format, ``np.save`` of ``dict(score [N], mask bool
 [N, H, W], class [N] (0-based))`` (``np.load(..., allow_pickle=True).item()``), plus the
-``settings`` it was made with (a resumed pass refuses files of other settings). With
+``settings`` it was made with (a resumed pass refuses files of other settings: seeds,
+parameters, checkpoint, displacement mean). With
 ``baseline`` the same pass without the displacement field (each connected component of the
 semantic pseudo mask one instance, scored by the same rule) is written beside it,
 ``<out>/components/<name>.npy``. After every rank is done,
@@ -68,32 +69,43 @@ def check_displacement_mean(model):
             'measure it over the training split first')
 
 
-def generate_instance_labels(model, cfg, split, seed_dir, out_dir, baseline=False, **params):
+def generate_instance_labels(model, cfg, split, seed_dir, out_dir, baseline=False,
+                             checkpoint=None, **params):
     """Instances of a split from seeds and a trained IRN (``refine.instances``). Returns the
-    number of json instances (rank 0) or None."""
+    number of json instances (rank 0) or None.
+
+    The files record their settings: the seeds, the parameters, the checkpoint and its
+    displacement mean (a retrained IRN at the same path has another mean); a resumed pass over
+    files of other settings stops before any image is processed."""
     import torch
 
     dataset, items = split_items(cfg, split)
     check_seed_dir(seed_dir, [it['name'] for it in items])
-    if baseline:
-        os.makedirs(osp.join(out_dir, 'components'), exist_ok=True)
-    os.makedirs(out_dir, exist_ok=True)
     check_displacement_mean(model)
+    dirs = [out_dir] + ([osp.join(out_dir, 'components')] if baseline else [])
+    for d in dirs:
+        os.makedirs(d, exist_ok=True)
     device = next(model.parameters()).device
-    settings = dict(seed_dir=osp.abspath(seed_dir), **params)
+    settings = dict(seed_dir=osp.abspath(seed_dir), checkpoint=checkpoint and osp.abspath(
+        checkpoint), displacement_mean=[round(float(v), 6) for v in model.displacement_mean],
+        **params)
+    for d in dirs:  # resuming over another run's files: stop now, not after the pass
+        done = next((detection_path(d, it['name']) for it in items
+                     if osp.isfile(detection_path(d, it['name']))), None)
+        if done is not None:
+            check_settings(done, load_detections(done)['settings'], settings)
 
-    def work(item):  # the baseline first: the instance file marks the image done
+    def work(item):  # the baseline last: its file (or the instance file) marks the image done
         img = read_rgb(item['img_path'])
         seed = load_checked_seed(seed_dir, item, img.shape[:2])
         edge, disp = model.predict_edge(torch.from_numpy(normalize(img))[None].to(device))
-        if baseline:
-            save_detections(detection_path(osp.join(out_dir, 'components'), item['name']),
-                            instance_detections(seed, edge.cpu(), None, img.shape[:2],
-                                                **params))
         save_detections(detection_path(out_dir, item['name']), instance_detections(
             seed, edge.cpu(), disp.cpu().numpy(), img.shape[:2], **params), settings)
+        if baseline:
+            save_detections(detection_path(dirs[1], item['name']), instance_detections(
+                seed, edge.cpu(), None, img.shape[:2], **params), settings)
 
-    result = run_per_image(items, lambda it: detection_path(out_dir, it['name']), work,
+    result = run_per_image(items, lambda it: detection_path(dirs[-1], it['name']), work,
                            *get_dist_info(), desc='instances')
     raise_on_failures(result, f'instances in {out_dir}')
     barrier()
@@ -103,9 +115,15 @@ def generate_instance_labels(model, cfg, split, seed_dir, out_dir, baseline=Fals
     count = write_detections_json(osp.join(out_dir, 'instances.json'), out_dir, items, classes,
                                   settings)
     if baseline:
-        write_detections_json(osp.join(out_dir, 'components.json'),
-                              osp.join(out_dir, 'components'), items, classes)
+        write_detections_json(osp.join(out_dir, 'components.json'), dirs[1], items, classes,
+                              settings)
     return count
+
+
+def check_settings(path, found, settings):
+    if found != settings:
+        raise ValueError(f'{path} was made with other settings ({found}) than this run '
+                         f'({settings}); use a new --out or delete that directory')
 
 
 def write_detections_json(path, det_dir, items, class_names, settings=None):
@@ -113,10 +131,8 @@ def write_detections_json(path, det_dir, items, class_names, settings=None):
     images = []
     for item in items:
         det = load_detections(detection_path(det_dir, item['name']))
-        if settings is not None and det['settings'] != settings:
-            raise ValueError(f'{detection_path(det_dir, item["name"])} was made with other '
-                             f'settings ({det["settings"]}) than this run ({settings}); use a '
-                             'new --out or delete that directory')
+        if settings is not None:
+            check_settings(detection_path(det_dir, item['name']), det['settings'], settings)
         height, width = det['mask'].shape[1:]
         images.append(dict(
             file_name=osp.basename(item['img_path']), height=height, width=width,

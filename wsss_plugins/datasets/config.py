@@ -5,7 +5,9 @@ A dataset config (``configs/_base_/datasets/<name>.py``) holds the data and noth
 classes), ``img_labels_from``, ``splits`` (``ann_file``, ``gt_seg_map_path``, optional
 ``img_path`` and ``img_labels_from``), the split roles ``train_split`` (what the models
 train on and the seeds/masks are made for), ``eval_split`` (where seeds and masks are
-scored) and ``val_split`` (segmentation validation/test), and the ``infer_pipeline``.
+scored) and ``val_split`` (segmentation validation/test), the ``infer_pipeline``, and optionally the
+out-of-distribution images of W-OoD (``ood_list``, ``ood_root``, relative to ``data_root``)
+and the toy generator's variant (``toy_variant``).
 Method configs describe loaders by split (``dataset=dict(split='eval_split', pipeline=…)``)
 and leave class counts at ``None``; :func:`resolve_dataset` fills both from the dataset
 keys *after* every override, so a dataset config given with ``--dataset``, or a
@@ -19,7 +21,8 @@ import os.path as osp
 
 #: The keys a dataset config owns; ``--dataset`` replaces exactly these.
 DATASET_KEYS = ('dataset_type', 'data_root', 'class_names', 'img_labels_from', 'splits',
-                'train_split', 'eval_split', 'val_split', 'infer_pipeline')
+                'train_split', 'eval_split', 'val_split', 'infer_pipeline', 'ood_list',
+                'ood_root', 'toy_variant')
 ROLE_DEFAULTS = dict(train_split='train_aug', eval_split='train', val_split='val')
 #: Where models keep their class count, and whether it counts the background.
 CLASS_COUNT_KEYS = {('num_classes', ): 'foreground', ('num_fg_classes', ): 'foreground',
@@ -188,6 +191,12 @@ def _bind_loader_dataset(cfg, ds, role):
     ds = dict(ds)
     if 'dataset' in ds and isinstance(ds['dataset'], dict):  # dataset wrappers
         ds['dataset'] = _bind_loader_dataset(cfg, ds['dataset'], role)
+        for key in ('ood_list', 'ood_root'):  # WithOoDDataset: the dataset's OoD images
+            if key in ds and ds[key] is None:
+                if cfg.get(key) is None:
+                    raise DatasetConfigError(f'{_name(cfg)}: {ds.get("type")} needs `{key}` and '
+                                             'the dataset config sets none')
+                ds[key] = osp.join(cfg.data_root, cfg[key])
         return ds
     if ds.pop('annotations', None) == 'instances':  # detection / instance segmentation
         return instances_dataset_cfg(cfg, ds.pop('split', role), **ds)

@@ -47,3 +47,37 @@ class OoDImageDataset(BaseSegDataset):
         return [dict(img_path=osp.join(root, p), img_labels=np.zeros(num_fg, np.float32),
                      label_map=self.label_map, reduce_zero_label=self.reduce_zero_label,
                      seg_fields=[]) for p in paths]
+
+
+@DATASETS.register_module()
+class WithOoDDataset:
+    """W-OoD's training data: each in-distribution sample of ``dataset`` with one OoD image
+    (``ood``), augmented by the same pipeline, so one loader yields the 16 + 16 images of a
+    step through MMEngine (the reference draws from a second, cycling OoD loader).
+
+    Sample i pairs with OoD image ``perm[i mod N]`` of a fixed seeded permutation: as the
+    sampler shuffles i every epoch, the pairs change and each OoD image is used about
+    len(dataset) / N times per epoch, as the cycling loader does.
+
+    Args:
+        dataset: the in-distribution dataset (config or object; the dataset binding fills it).
+        ood_list: the OoD list file (one relative image path per line; OpenImages'
+            ``ood_list.txt`` as is).
+        ood_root: the directory the list's paths are relative to.
+    """
+
+    def __init__(self, dataset, ood_list, ood_root='', seed=0):
+        self.dataset = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
+        self.metainfo = self.dataset.metainfo
+        self.ood = OoDImageDataset(ood_list, data_prefix=dict(img_path=ood_root),
+                                   metainfo=dict(classes=self.metainfo['classes']), pipeline=[])
+        self.perm = np.random.default_rng(seed).permutation(len(self.ood))
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def __getitem__(self, index):
+        item = self.dataset[index]
+        info = self.ood.get_data_info(int(self.perm[index % len(self.perm)]))
+        item['ood'] = self.dataset.pipeline(info)
+        return item

@@ -50,6 +50,11 @@ HIDDEN_HEAD_PROB = 0.3  # objects whose head is not visible: only the body shows
 MIN_BODY_CONTRAST = 70.0
 MAX_OVERLAP = 0.1  # share of a new object allowed over earlier ones (best of PLACEMENT_TRIES)
 PLACEMENT_TRIES = 10  # RGB distance between a body shade and the background base
+# The context variant (make_toy_dataset(context=True)): class-correlated background bands.
+CONTEXTS = {'fish': 'water', 'bird': 'sky'}
+CONTEXT_PROB = 0.8  # a band in an image of its class
+CONTEXT_STRAY_PROB = 0.05  # ... and in any other image
+DISTRACTOR_COLOUR = (150, 60, 170)  # OoD distractor discs: no head has this hue
 # COCO-format category ids: deliberately non-contiguous, like COCO's 1..90.
 TOY_COCO_CATEGORY_IDS = {'cat': 3, 'dog': 5, 'bird': 7, 'fish': 9}
 SPLITS = {'train_aug': 300, 'val': 60}
@@ -118,11 +123,34 @@ def _body_shade(rng, base):
     return BODY_COLOURS[rng.choice(far) if len(far) else int(dist.argmax())]
 
 
-def render_sample(index, seed=0, classes=None):
-    """Render image ``index``: returns (rgb uint8, class map, instance map, objects).
+def _paint_context(img, kind, rng):
+    """Paint a context band into ``img`` in place; returns its mask. ``'water'``: the bottom
+    35-50% in a blue-cyan with horizontal ripples; ``'sky'``: the top 35-50%, a pale blue
+    vertical gradient. Both are less saturated than the heads and of other hues."""
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    if kind == 'water':
+        band = yy >= int(rng.uniform(0.5, 0.65) * h)
+        ripples = 22 * np.sin(0.9 * yy + 0.12 * xx + rng.uniform(0, 2 * np.pi))[..., None]
+        paint = np.array([40, 105, 150], np.float32) + ripples
+    else:
+        top = int(rng.uniform(0.35, 0.5) * h)
+        band = yy < top
+        t = (yy / max(top, 1))[..., None]
+        paint = (1 - t) * np.array([120, 170, 230], np.float32) + t * np.array([190, 215, 240])
+    img[band] = (paint + rng.normal(0, 5, img.shape))[band]
+    return band
+
+
+def render_sample(index, seed=0, classes=None, context=False):
+    """Render image ``index``: returns (rgb uint8, class map, instance map, objects), and with
+    ``context`` also the context-band map (1 where a band shows, objects excluded).
 
     ``classes``: the foreground classes to draw from (a subset of ``HEADS``; label value
-    = position in it + 1); all four by default."""
+    = position in it + 1); all four by default. ``context``: ``CONTEXTS`` bands painted
+    behind the objects, with probability ``CONTEXT_PROB`` in images of their class and
+    ``CONTEXT_STRAY_PROB`` in the others (their own generator: the rest of the image is the
+    default toy's)."""
     rng = np.random.default_rng([seed, index])
     h, w = int(rng.integers(96, 129)), int(rng.integers(112, 161))
     img, base = _background(rng, h, w)
@@ -130,6 +158,14 @@ def render_sample(index, seed=0, classes=None):
     classes = rng.choice(len(fg_names), size=rng.integers(1, 3), replace=False)
     n_obj = int(rng.integers(max(1, len(classes)), 3))
     obj_classes = list(classes) + list(rng.choice(classes, size=n_obj - len(classes)))
+    bands = np.zeros((h, w), bool)
+    if context:
+        crng = np.random.default_rng([seed, index, 7])
+        present = {fg_names[c] for c in classes}
+        for name, kind in CONTEXTS.items():
+            prob = CONTEXT_PROB if name in present else CONTEXT_STRAY_PROB
+            if crng.random() < prob:
+                bands |= _paint_context(img, kind, crng)
     cls_map = np.zeros((h, w), np.uint8)
     inst_map = np.zeros((h, w), np.uint8)
     occupied = np.zeros((h, w), bool)
@@ -166,7 +202,26 @@ def render_sample(index, seed=0, classes=None):
         inst_out[obj['mask']] = k
     cls_map[inst_out == 0] = 0
     rgb = np.clip(img, 0, 255).astype(np.uint8)
+    if context:
+        return rgb, cls_map, inst_out, objects, (bands & (inst_out == 0)).astype(np.uint8)
     return rgb, cls_map, inst_out, objects
+
+
+def render_ood(index, seed=0):
+    """OoD image ``index`` of the context toy: a toy background with one context band (water
+    or sky) and no object; 40% carry a distractor, a striped disc of a head's size and shape
+    in a colour no head has (purple)."""
+    rng = np.random.default_rng([seed, index, 11])
+    h, w = int(rng.integers(96, 129)), int(rng.integers(112, 161))
+    img, _ = _background(rng, h, w)
+    _paint_context(img, ('water', 'sky')[index % 2], rng)
+    if rng.random() < 0.4:
+        r = rng.uniform(7.0, 9.5)
+        disc = _ellipse(h, w, rng.uniform(0.2, 0.8) * h, rng.uniform(0.2, 0.8) * w, r, r, 0.0)
+        stripes = _stripes(h, w, list(HEADS.values())[int(rng.integers(4))][1], 3)
+        colour = np.array(DISTRACTOR_COLOUR, np.float32)
+        img[disc] = (colour * np.where(stripes, 1.0, 0.55)[..., None])[disc]
+    return np.clip(img, 0, 255).astype(np.uint8)
 
 
 def _voc_xml(name, h, w, objects):
@@ -208,17 +263,21 @@ def _rescale(rgb, inst_map, objects, scale):
     return rgb, cls_map, inst_map, scaled
 
 
-def make_toy_dataset(out, seed=0, splits=None, progress_bar=True, classes=None, scale=1.0):
+def make_toy_dataset(out, seed=0, splits=None, progress_bar=True, classes=None, scale=1.0,
+                     context=False, num_ood=None):
     """Write the toy dataset to ``out``; returns {split: [names]}.
 
     ``classes`` (a subset of the toy classes) and ``scale`` (image size factor) make other
-    VOC-layout datasets, e.g. for testing a dataset config of one's own."""
+    VOC-layout datasets, e.g. for testing a dataset config of one's own. ``context`` writes
+    the context variant (W-OoD's problem): the bands of ``CONTEXTS``, their maps in
+    ``ContextMask/<name>.png`` and ``num_ood`` (default 150) OoD images in
+    ``ood/JPEGImages`` listed in ``ood/ood_list.txt`` (the reference's format)."""
     from pycocotools import mask as mask_utils
 
     from ..utils.io import atomic_save_png, atomic_write, progress
     splits = splits or SPLITS
     for sub in ('JPEGImages', 'SegmentationClass', 'SegmentationObject', 'Annotations',
-                'ImageSets/Segmentation', 'annotations'):
+                'ImageSets/Segmentation', 'annotations') + (('ContextMask', ) if context else ()):
         os.makedirs(osp.join(out, sub), exist_ok=True)
     palette = flat_palette()
     names_per_split, index = {}, 0
@@ -227,7 +286,10 @@ def make_toy_dataset(out, seed=0, splits=None, progress_bar=True, classes=None, 
         items = range(index, index + count)
         for i in (progress(items, desc=f'toy {split}') if progress_bar else items):
             name = f'toy_{i:06d}'
-            rgb, cls_map, inst_map, objects = render_sample(i, seed, classes)
+            sample = render_sample(i, seed, classes, context)
+            rgb, cls_map, inst_map, objects = sample[:4]
+            if context:
+                atomic_save_png(osp.join(out, 'ContextMask', f'{name}.png'), sample[4])
             if scale != 1.0:
                 rgb, cls_map, inst_map, objects = _rescale(rgb, inst_map, objects, scale)
             h, w = cls_map.shape
@@ -262,7 +324,24 @@ def make_toy_dataset(out, seed=0, splits=None, progress_bar=True, classes=None, 
         with atomic_write(osp.join(out, 'ImageSets', 'Segmentation', 'train.txt'), 'w') as f:
             f.write('\n'.join(train) + '\n')
         names_per_split['train'] = train
+    if context:
+        write_toy_ood(osp.join(out, 'ood'), 150 if num_ood is None else num_ood, seed,
+                      progress_bar)
     return names_per_split
+
+
+def write_toy_ood(out, count, seed=0, progress_bar=True):
+    """``count`` OoD images (``render_ood``) in ``out/JPEGImages`` and ``out/ood_list.txt``."""
+    from ..utils.io import atomic_write, progress
+    os.makedirs(osp.join(out, 'JPEGImages'), exist_ok=True)
+    paths = []
+    for i in (progress(range(count), desc='toy OoD') if progress_bar else range(count)):
+        path = osp.join('JPEGImages', f'ood_{i:06d}.jpg')
+        with atomic_write(osp.join(out, path)) as f:
+            Image.fromarray(render_ood(i, seed)).save(f, format='JPEG', quality=95)
+        paths.append(path)
+    with atomic_write(osp.join(out, 'ood_list.txt'), 'w') as f:
+        f.write('\n'.join(paths) + '\n')
 
 
 __all__ = ['make_toy_dataset', 'render_sample', 'TOY_CLASSES', 'TOY_COCO_CATEGORY_IDS']

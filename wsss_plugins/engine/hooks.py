@@ -26,12 +26,14 @@ class DisplacementMeanHook(Hook):
     carries it (``IRNet.displacement_mean``; the end of IRN's ``train_irn.py``).
 
     In eval mode, over the images of ``split`` (IRN: its inference list), each top-left
-    cropped / zero-padded to ``crop_size`` (default the model's ``test_cfg.pad_size``, IRN's
-    512), in batches of ``batch_size`` without flip: the mean of the raw displacement over
-    batch and space per channel, averaged over the batches. ``drop_last`` drops the last
+    cropped / zero-padded to ``crop_size`` (default the config's training ``crop_size``,
+    IRN's ``irn_crop_size`` 512), in batches of ``batch_size`` without flip: the mean of the
+    raw displacement over batch and space per channel, averaged over the batches. ``drop_last`` drops the last
     incomplete batch as IRN's loader does (kept when it is the only one). Runs before the
     checkpoint hook saves the last epoch (or iteration); under torchrun each rank measures
-    ``batches[rank::world]`` and the per-batch means are summed over ranks.
+    ``batches[rank::world]`` and the per-batch means are summed over ranks. A failure is
+    logged and leaves the mean at zero (the last checkpoint is still saved; the instance pass
+    then asks for ``--measure-displacement-mean``).
     """
 
     priority = 'NORMAL'  # before CheckpointHook (VERY_LOW) saves the last checkpoint
@@ -46,7 +48,13 @@ class DisplacementMeanHook(Hook):
         # the last iteration of any loop, before the checkpoint hook's after_train_iter /
         # after_train_epoch of that iteration
         if self.is_last_train_iter(runner):
-            self.measure(runner)
+            try:
+                self.measure(runner)
+            except Exception as e:  # noqa: BLE001 - the last checkpoint must still be saved
+                runner.logger.warning(
+                    f'DisplacementMeanHook failed ({type(e).__name__}: {e}); the checkpoint '
+                    'keeps a zero mean: tools/make_instance_labels.py '
+                    '--measure-displacement-mean measures it later')
 
     def measure(self, runner):
         from ..datasets import build_split_dataset
@@ -55,8 +63,9 @@ class DisplacementMeanHook(Hook):
         split = split_name(runner.cfg, self.split)
         dataset = build_split_dataset(runner.cfg, split, seg_map_path=None, pipeline=[])
         paths = [dataset.get_data_info(i)['img_path'] for i in range(len(dataset))]
-        mean = displacement_mean(model, paths, self.batch_size, self.crop_size,
-                                 self.drop_last, *get_dist_info())
+        mean = displacement_mean(model, paths, self.batch_size,
+                                 self.crop_size or runner.cfg.get('crop_size'), self.drop_last,
+                                 *get_dist_info())
         model.displacement_mean.copy_(mean.to(model.displacement_mean))
         runner.logger.info(f'displacement mean over {len(paths)} images of {split}: '
                            f'dy {mean[0]:.4f}, dx {mean[1]:.4f} (stored in the checkpoint)')
@@ -65,7 +74,8 @@ class DisplacementMeanHook(Hook):
 @torch.no_grad()
 def displacement_mean(model, img_paths, batch_size=32, crop_size=None, drop_last=True,
                       rank=0, world_size=1):
-    """The 2-vector IRN subtracts from the displacement output (see the hook)."""
+    """The 2-vector IRN subtracts from the displacement output (see the hook); ``crop_size``
+    None: the model's inference pad."""
     crop_size = tuple(crop_size or model.test_cfg.get('pad_size', (512, 512)))
     starts = list(range(0, len(img_paths), batch_size))
     if drop_last and len(starts) > 1 and len(img_paths) % batch_size:
@@ -89,3 +99,95 @@ def displacement_mean(model, img_paths, batch_size=32, crop_size=None, drop_last
         all_reduce(total, op='sum')
         all_reduce(count, op='sum')
     return (total / count.clamp(min=1)).float()
+
+
+@HOOKS.register_module()
+class WOoDPrototypeHook(Hook):
+    """W-OoD's prototypes, computed once before training (the reference's
+    ``get_sample_estimator``) into ``WOoDClassifier.prototypes`` and cached in the work dir
+    (``wood_prototypes.pth``; a resumed run loads them from its checkpoint).
+
+    In eval mode, the GAP'd last-stage feature of every image: the in-distribution images of
+    the training dataset at their size (batch 1, no augmentation), class prototype k = the
+    mean over the images whose labels contain k; the OoD images with the long side resized to
+    ``ood_long_side`` (500) → K-means (K = the model's ``num_ood_prototypes``, the first K
+    points as the initial centres, ``iterations`` = 10 Lloyd steps).
+    """
+
+    priority = 'NORMAL'
+
+    def __init__(self, ood_long_side=500, iterations=10, cache='wood_prototypes.pth'):
+        self.ood_long_side = ood_long_side
+        self.iterations = iterations
+        self.cache = cache
+
+    def before_train(self, runner):
+        import os.path as osp
+
+        from ..utils.io import atomic_write
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        if model.prototypes.abs().sum() > 0:  # resumed: the checkpoint carries them
+            return
+        path = osp.join(runner.work_dir, self.cache)
+        if osp.isfile(path):
+            prototypes = torch.load(path, map_location='cpu', weights_only=True)
+            if prototypes.shape != model.prototypes.shape:
+                raise ValueError(f'{path}: prototypes {tuple(prototypes.shape)} but the model '
+                                 f'has {tuple(model.prototypes.shape)} (another model or '
+                                 'dataset; delete the file)')
+            runner.logger.info(f'W-OoD prototypes loaded from {path}')
+        else:
+            dataset = runner.train_dataloader.dataset
+            if not hasattr(dataset, 'ood'):
+                raise TypeError('WOoDPrototypeHook: the training dataset is not a '
+                                f'WithOoDDataset ({type(dataset).__name__})')
+            infos = [dataset.dataset.get_data_info(i) for i in range(len(dataset.dataset))]
+            ood = [dataset.ood.get_data_info(i)['img_path'] for i in range(len(dataset.ood))]
+            prototypes = wood_prototypes(model, [i['img_path'] for i in infos],
+                                         np.stack([i['img_labels'] for i in infos]), ood,
+                                         self.ood_long_side, self.iterations)
+            if get_dist_info()[0] == 0:
+                with atomic_write(path) as f:
+                    torch.save(prototypes, f)
+            runner.logger.info(f'W-OoD prototypes from {len(infos)} images and {len(ood)} OoD '
+                               f'images, saved to {path}')
+        model.prototypes.copy_(prototypes.to(model.prototypes))
+
+
+@torch.no_grad()
+def wood_prototypes(model, img_paths, img_labels, ood_paths, ood_long_side=500, iterations=10):
+    """``[C + K, D]``: the class means of the in-distribution features, then the K-means
+    centres of the OoD features (see ``WOoDPrototypeHook``). Every rank computes them all
+    (deterministic: the same result on every rank)."""
+    from PIL import Image
+
+    from ..models.losses.wood_loss import kmeans
+    device = model.prototypes.device
+    was_training = model.training
+    model.eval()
+
+    def feature(img):
+        return model.pooled_features(torch.from_numpy(normalize(img))[None].to(device))[0]
+
+    def long_side(path):
+        img = Image.fromarray(read_rgb(path))
+        scale = ood_long_side / max(img.size)
+        return np.asarray(img.resize((round(img.width * scale), round(img.height * scale)),
+                                     Image.BICUBIC))
+
+    try:
+        feats = torch.stack([feature(read_rgb(p)) for p in progress(img_paths,
+                                                                   desc='W-OoD class features')])
+        ood = torch.stack([feature(long_side(p)) for p in progress(ood_paths,
+                                                                  desc='W-OoD OoD features')])
+    finally:
+        model.train(was_training)
+    labels = torch.as_tensor(img_labels, dtype=feats.dtype, device=feats.device)
+    counts = labels.sum(0)
+    if (counts == 0).any():
+        absent = torch.nonzero(counts == 0).flatten().tolist()
+        raise ValueError(f'W-OoD prototypes: classes {absent} (0-based) occur in no training '
+                         'image')
+    class_means = labels.t() @ feats / counts[:, None]
+    ood_centres, _ = kmeans(ood, k=model.num_ood_prototypes, iterations=iterations)
+    return torch.cat([class_means, ood_centres.to(class_means)])

@@ -163,13 +163,15 @@ class PipelineRunner:
         return [self.python, script, *args]
 
     # Fingerprints -------------------------------------------------------------------------
-    def fingerprint(self, position):
+    def fingerprint(self, position, relative=True):
+        """``relative``: stage directories relative to the work dir, so a moved or copied work
+        dir (or one whose stages link to another run's) keeps its finished stages; the
+        absolute form is what work dirs written before that recorded (still accepted)."""
         stage = self.stages[position]
         args = self._expand(stage['args'], stage['name'], position, stage_refs=False)
-        # stage directories relative to the work dir: a moved or copied work dir (or one whose
-        # stages link to another run's) keeps its finished stages
-        parts = [json.dumps([stage['tool'], [a.replace(self.work_dir, '<work_dir>')
-                                             for a in args]])]
+        if relative:
+            args = [a.replace(self.work_dir, '<work_dir>') for a in args]
+        parts = [json.dumps([stage['tool'], args])]
         for arg in args:
             if arg.endswith('.py') and osp.isfile(arg):
                 parts.append(_config_text(arg))
@@ -207,6 +209,8 @@ class PipelineRunner:
             forced = start is not None and position >= first
             fp = self.fingerprint(position)
             done = self.done_record(name)
+            if done and done['fingerprint'] == self.fingerprint(position, relative=False):
+                done['fingerprint'] = fp  # recorded by an earlier version: the same stage
             if position < first or (not forced and done and done['fingerprint'] == fp):
                 if not (done and done['fingerprint'] == fp):
                     raise PipelineError(f'--from {start!r}: earlier stage {name!r} is not '

@@ -40,7 +40,8 @@ def find_centroids(displacement, iterations=300):
 
     A step adds the field at the current position with bilinear weights over the ceil/floor
     neighbours (both updates use the position before the step), then clips to the map.
-    float32 throughout, as IRN."""
+    Positions stay float32 and the steps are float64 (IRN's ``centroid_y += ...`` with
+    float64 weights): the same rounding, so the same centroids."""
     disp = np.asarray(displacement, np.float32)
     height, width = disp.shape[1:]
     fy, fx = disp.reshape(2, -1)
@@ -56,8 +57,9 @@ def find_centroids(displacement, iterations=300):
         # IRN's products and sums, left to right (the same float32 rounding)
         step_y, step_x = (sum(f.take(i) * a * b for i, a, b in zip(corners, *weights))
                           for f in (fy, fx))
-        cy = np.clip(cy + step_y, 0, height - 1)
-        cx = np.clip(cx + step_x, 0, width - 1)
+        cy += step_y  # in place: float64 steps added to float32 positions, as IRN's +=
+        cx += step_x
+        cy, cx = np.clip(cy, 0, height - 1), np.clip(cx, 0, width - 1)
     cy, cx = cy.reshape(height, width), cx.reshape(height, width)
     return np.stack([np.round(cy), np.round(cx)]).astype(np.int32)
 
