@@ -10,7 +10,9 @@ Reports the seed mIoU under the method's reference protocol (``--protocol``, the
 ``wsss_plugins/utils/protocols.py``: IRN fixed 0.15, AdvCAM best of 0.15-0.34, AMN fixed
 0.25, W-OoD best of 0.08-0.14) **and** the best of the sweep, labelled as such; the
 protocol's thresholds are always evaluated. Writes a JSON report (per-threshold mIoU,
-per-class IoU/precision/recall, ``protocol``, ``best``, the all-background baseline) and,
+per-class IoU/precision/recall and their foreground means, ``protocol``, ``best``, the
+all-background baseline; with ``--region``, the share of the region's pixels called
+foreground, e.g. the context toy's background bands) and,
 for several thresholds, a PNG curve of mIoU against the threshold next to it (``report.png``).
 """
 import argparse
@@ -36,6 +38,10 @@ def parse_args():
                         help='the seed evaluation rule of the reference (default irn)')
     parser.add_argument('--key', choices=['high_res', 'cam'], default='high_res')
     parser.add_argument('--power', type=float, default=1.0, help='maps ** power before thresholding')
+    parser.add_argument('--region', metavar='DIR',
+                        help='<name>.png region masks (relative to data_root unless absolute, '
+                             'e.g. the context toy\'s ContextMask): also report the share of '
+                             'region pixels the seeds call foreground')
     parser.add_argument('--out', help='JSON report path (plot: same stem, .png)')
     return parser.parse_args()
 
@@ -59,8 +65,9 @@ def main():
         [] if args.threshold is None else [args.threshold])
     thresholds = sorted({round(t, 6) for t in
                          [*PROTOCOLS[args.protocol]['seed_thresholds'], *extra]})
+    region = args.region and osp.join(cfg.data_root, args.region)
     report = evaluate_seeds(args.seeds, samples, thresholds, dataset.metainfo['classes'],
-                            key=args.key, power=args.power)
+                            key=args.key, power=args.power, region_dir=region)
     report['split'] = split
     report['protocol'] = protocol_result(report, args.protocol)
 
@@ -68,7 +75,9 @@ def main():
         print(f'threshold {thr:.3f}  mIoU {100 * miou:.2f}')
     ref, best = report['protocol'], report['best']
     print(f'{ref["name"]} protocol ({ref["rule"]}): threshold {ref["threshold"]:g}, '
-          f'mIoU {100 * ref["mIoU"]:.2f} ({report["num_images"]} images of {split})')
+          f'mIoU {100 * ref["mIoU"]:.2f} ({report["num_images"]} images of {split})'
+          + (f', region pixels called foreground {100 * ref["region_fg_rate"]:.1f}%'
+             if ref.get('region_fg_rate') is not None else ''))
     print(f'best of all {len(thresholds)} thresholds (GT-selected): threshold '
           f'{best["threshold"]:g}, mIoU {100 * best["mIoU"]:.2f}; all background: '
           f'{100 * report["all_background_mIoU"]:.2f}')

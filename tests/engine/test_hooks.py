@@ -1,6 +1,7 @@
 """DisplacementMeanHook / displacement_mean (IRN train_irn.py's end): the mean of per-batch
 means of the raw displacement over top-left crops, the last incomplete batch dropped; the
-mean is subtracted in eval mode only and stored in the state dict."""
+mean is subtracted in eval mode only and stored in the state dict. W-OoD's prototypes: the
+class means of the in-distribution features, then the OoD K-means centres."""
 import importlib.util
 import os.path as osp
 
@@ -66,3 +67,68 @@ def test_a_checkpoint_without_the_mean_loads_with_zero(tmp_path):
     assert report['missing'] == []
     with pytest.raises(ValueError, match='no displacement mean'):
         check_displacement_mean(model)
+
+
+def test_wood_prototypes_are_class_means_then_ood_kmeans(tiny_toy):
+    import glob
+
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+
+    from wsss_plugins.engine.hooks import wood_prototypes
+    init_default_scope('mmseg')
+    torch.manual_seed(0)
+    model = MODELS.build(dict(
+        type='WOoDClassifier', num_classes=3, num_ood_prototypes=2,
+        backbone=dict(type='ResNet', depth=18, base_channels=8, stem_channels=8,
+                      strides=(1, 2, 2, 1), out_indices=(3, ), init_cfg=None)))
+    paths = sorted(glob.glob(osp.join(tiny_toy, 'JPEGImages', '*.jpg')))
+    ids, ood = paths[:4], paths[4:9]
+    labels = np.array([[1, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1]], np.float32)
+    protos = wood_prototypes(model, ids, labels, ood, ood_long_side=96, iterations=3)
+    assert protos.shape == (5, model.classifier.in_channels)
+    with torch.no_grad():  # in eval mode (running BN statistics), as the hook
+        feats = torch.stack([model.eval().pooled_features(
+            torch.from_numpy(normalize(read_rgb(p)))[None])[0] for p in ids])
+    model.train()
+    torch.testing.assert_close(protos[0], feats[:2].mean(0))
+    torch.testing.assert_close(protos[1], feats[[1, 3]].mean(0))
+    torch.testing.assert_close(protos[2], feats[[2, 3]].mean(0))
+    protos = wood_prototypes(model, ids, labels, ood, ood_long_side=96, iterations=3)
+    assert model.training  # restored
+    with pytest.raises(ValueError, match=r'classes \[2\] \(0-based\) occur in no training'):
+        wood_prototypes(model, ids[:2], labels[:2], ood, ood_long_side=96)
+
+
+def test_gt_seed_selection_runs_late_in_the_last_epoch_and_keeps_the_best(tiny_toy, tmp_path):
+    from types import SimpleNamespace
+
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+
+    from wsss_plugins.datasets.config import load_config
+    from wsss_plugins.engine.hooks import GTSeedSelectionHook
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    cfg = load_config(osp.join(repo, 'configs', 'cam', 'cam_toy.py'),
+                      cfg_options=dict(data_root=tiny_toy))
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model)
+    model.train()
+    saved, logs = [], []
+    runner = SimpleNamespace(
+        cfg=cfg, model=model, train_dataloader=list(range(8)), epoch=0, max_epochs=2, iter=0,
+        work_dir=str(tmp_path), logger=SimpleNamespace(info=logs.append),
+        save_checkpoint=lambda d, name, **kw: saved.append(name),
+        message_hub=SimpleNamespace(update_info=lambda *a: None))
+    hook = GTSeedSelectionHook(split='val', start=0.75, interval=1, scales=(1.0, ))
+    for batch_idx in range(8):  # not the last epoch: nothing
+        hook.after_train_iter(runner, batch_idx)
+    assert not logs
+    runner.epoch = 1
+    for batch_idx in range(8):
+        hook.after_train_iter(runner, batch_idx)
+    assert len(logs) == 2 and 'pixel labels' in logs[0]  # iterations 6 and 7 of 8
+    assert saved[0] == 'best_gt_selected.pth' and 1 <= len(saved) <= 2
+    assert 0 < hook.best <= 1
+    assert model.training and all(p.requires_grad for n, p in model.named_parameters()
+                                  if n.startswith('classifier'))

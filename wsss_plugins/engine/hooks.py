@@ -191,3 +191,80 @@ def wood_prototypes(model, img_paths, img_labels, ood_paths, ood_long_side=500, 
     class_means = labels.t() @ feats / counts[:, None]
     ood_centres, _ = kmeans(ood, k=model.num_ood_prototypes, iterations=iterations)
     return torch.cat([class_means, ood_centres.to(class_means)])
+
+
+@HOOKS.register_module()
+class GTSeedSelectionHook(Hook):
+    """**Opt-in, uses pixel ground truth**: the reference W-OoD's model selection
+    (``sub_cam_eval``), not a weakly supervised procedure. In the last epoch, from
+    ``start`` of its iterations on and every ``interval`` iterations, the CAM seeds of
+    ``split`` (its ground truth) are scored at ``thresholds``; the best mIoU so far saves
+    ``<work_dir>/<filename>``. The last checkpoint stays the default result.
+
+    The reference appends to its prediction lists across thresholds without resetting them
+    (later thresholds are scored on all earlier predictions too); here each threshold has its
+    own confusion matrix. Under torchrun the images are sharded and the matrices summed.
+    """
+
+    priority = 'LOW'  # after the optimiser step of the iteration
+
+    def __init__(self, split='eval_split', thresholds=(0.06, 0.08, 0.10, 0.12), start=0.75,
+                 interval=10, scales=(1.0, 0.5, 1.5, 2.0), filename='best_gt_selected.pth'):
+        self.split, self.thresholds, self.start = split, tuple(thresholds), start
+        self.interval, self.scales, self.filename = interval, tuple(scales), filename
+        self.best = None
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        per_epoch = len(runner.train_dataloader)
+        first = int(self.start * per_epoch)
+        if runner.epoch != runner.max_epochs - 1 or batch_idx < first or \
+                (batch_idx - first) % self.interval:
+            return
+        miou, threshold = self.evaluate(runner)
+        runner.logger.info(f'GT seed selection (pixel labels): iteration {runner.iter + 1}, '
+                           f'mIoU {100 * miou:.2f} at {threshold:g}')
+        if self.best is None or miou > self.best:
+            self.best = miou
+            runner.save_checkpoint(runner.work_dir, self.filename, save_optimizer=False,
+                                   save_param_scheduler=False)
+            runner.message_hub.update_info('gt_selected_mIoU', miou)
+
+    def evaluate(self, runner):
+        """``(best mIoU, its threshold)`` of the current model's CAM seeds on ``split``."""
+        from PIL import Image
+
+        from ..datasets import build_split_dataset
+        from ..datasets.config import split_name
+        from ..evaluation.confusion import ConfusionMatrix
+        from ..seeds.cam import CAMSeedGenerator
+        from ..utils.seed_io import seed_to_label
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        dataset = build_split_dataset(runner.cfg, split_name(runner.cfg, self.split),
+                                      seg_map_path='gt', pipeline=[])
+        classes = dataset.metainfo['classes']
+        matrices = [ConfusionMatrix(len(classes)) for _ in self.thresholds]
+        flags = [p.requires_grad for p in model.parameters()]
+        rank, world = get_dist_info()
+        try:
+            generator = CAMSeedGenerator(model, self.scales)
+            for i in range(rank, len(dataset), world):
+                info = dataset.get_data_info(i)
+                seed = generator(read_rgb(info['img_path']), np.flatnonzero(info['img_labels']))
+                seed = dict(keys=seed['keys'].numpy(), high_res=seed['high_res'].cpu().numpy(),
+                            has_bg=False)
+                gt = np.asarray(Image.open(info['seg_map_path']))
+                for thr, matrix in zip(self.thresholds, matrices):
+                    matrix.update(seed_to_label(seed, thr), gt)
+        finally:
+            for p, flag in zip(model.parameters(), flags):
+                p.requires_grad_(flag)
+            model.train()
+        counts = torch.as_tensor(np.stack([m.matrix for m in matrices]))
+        if world > 1:
+            all_reduce(counts, op='sum')
+        scores = []
+        for matrix, summed in zip(matrices, counts.numpy()):
+            matrix.matrix = summed
+            scores.append(matrix.metrics(classes)['mIoU'])
+        best = int(np.argmax(scores))
+        return scores[best], self.thresholds[best]

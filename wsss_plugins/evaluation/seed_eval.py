@@ -7,6 +7,7 @@ matrix over the split, ``nanmean`` over classes.  IRN reports a fixed threshold
 paper plots mIoU against the threshold (Fig. 6).  One pass over the seed files
 fills one confusion matrix per threshold.
 """
+import os.path as osp
 
 import numpy as np
 from PIL import Image
@@ -29,7 +30,8 @@ def parse_sweep(spec):
     return [round(start + i * step, 6) for i in range(n)]
 
 
-def evaluate_seeds(seed_dir, samples, thresholds, class_names, key='high_res', power=1.0):
+def evaluate_seeds(seed_dir, samples, thresholds, class_names, key='high_res', power=1.0,
+                   region_dir=None):
     """Evaluate every seed of ``samples`` at every threshold.
 
     Args:
@@ -37,6 +39,9 @@ def evaluate_seeds(seed_dir, samples, thresholds, class_names, key='high_res', p
             multi-hot over foreground classes, used to flag seeds whose keys differ.
         thresholds: background thresholds.
         class_names: names incl. background (their number is the class count).
+        region_dir: optional ``<name>.png`` masks (non-zero = in the region, e.g. the
+            context toy's background bands): each result gains ``region_fg_rate``, the share
+            of region pixels the seeds call foreground (W-OoD's spurious-cue failure).
 
     Returns:
         report dict: ``thresholds``, ``mIoU`` (one per threshold), ``best``
@@ -46,6 +51,7 @@ def evaluate_seeds(seed_dir, samples, thresholds, class_names, key='high_res', p
     num_classes = len(class_names)
     check_seed_dir(seed_dir, [s[0] for s in samples])
     matrices = [ConfusionMatrix(num_classes) for _ in thresholds]
+    region_fg, region_total = np.zeros(len(thresholds)), 0
     keys_differ = []
     for name, gt_path, img_labels in progress(samples, desc='eval seeds'):
         path = seed_path(seed_dir, name)
@@ -63,10 +69,30 @@ def evaluate_seeds(seed_dir, samples, thresholds, class_names, key='high_res', p
         if img_labels is not None and not np.array_equal(
                 np.flatnonzero(np.asarray(img_labels)), np.sort(keys)):
             keys_differ.append(name)
-        for thr, matrix in zip(thresholds, matrices):
-            matrix.update(seed_to_label(seed, thr, key=key, power=power), gt)
+        region = None
+        if region_dir is not None:
+            region_path = osp.join(region_dir, name + '.png')
+            if not osp.isfile(region_path):
+                raise FileNotFoundError(f'region mask not found: {region_path}')
+            region = np.asarray(Image.open(region_path)) > 0
+            if region.shape != gt.shape:
+                raise SeedDatasetMismatch(f'{region_path} is {region.shape}, the ground truth '
+                                          f'{gt_path} {gt.shape}')
+            region_total += int(region.sum())
+        for i, (thr, matrix) in enumerate(zip(thresholds, matrices)):
+            label = seed_to_label(seed, thr, key=key, power=power)
+            matrix.update(label, gt)
+            if region is not None:
+                region_fg[i] += int((label[region] > 0).sum())
     results = [dict(threshold=thr, **m.metrics(class_names))
                for thr, m in zip(thresholds, matrices)]
+    for result, fg in zip(results, region_fg):
+        fg_classes = [m for n, m in result['per_class'].items() if n != class_names[0]]
+        for stat in ('precision', 'recall'):
+            values = [m[stat] for m in fg_classes if m[stat] is not None]
+            result[f'mean_{stat}'] = float(np.mean(values)) if values else None
+        if region_dir is not None:
+            result['region_fg_rate'] = float(fg / region_total) if region_total else None
     best = max(results, key=lambda r: r['mIoU'])
     return dict(seed_dir=seed_dir, key=key, power=power, num_images=len(samples),
                 thresholds=list(thresholds), mIoU=[r['mIoU'] for r in results],
@@ -85,7 +111,8 @@ def protocol_result(report, name):
         raise ValueError(f'protocol {name!r} needs thresholds {missing} the report lacks')
     best = max((by_threshold[round(t, 6)] for t in wanted), key=lambda r: r['mIoU'])
     return dict(name=name, rule=describe_seed_rule(name), threshold=best['threshold'],
-                mIoU=best['mIoU'])
+                mIoU=best['mIoU'], **{k: best[k] for k in ('mean_precision', 'mean_recall',
+                                                          'region_fg_rate') if k in best})
 
 
 def plot_curve(report, path, title=None):

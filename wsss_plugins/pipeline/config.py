@@ -19,7 +19,7 @@ PIPELINE_VARIABLES = dict(
     size="a key of `configs`: 'toy' (CPU-sized models), 'full' (the references' VOC recipes), "
          "'full_coco14'; --size overrides it",
     configs='{size: {role: method config}} for the roles cam, amn, irn, deeplab, deeplab_gt, '
-            'detector, mask_rcnn',
+            'detector, mask_rcnn, wood',
     options='{size: {role: [extra --cfg-options entries]}} (roles as `configs`, advcam, bbam, '
             'mask_rcnn_test)',
     work_dir='output directory (default work_dirs/pipeline_<pipeline>_<dataset>_<size>)',
@@ -37,8 +37,11 @@ PIPELINE_VARIABLES = dict(
     seed_method='a key of `seed_chains` (cam, advcam, amn): sets seeds, ir_labels and '
                 'rw_preset, and skips the stages only other chains list',
     instance_split='split (or role) the pseudo instances are scored on (IRN: VOC train)',
+    cam_protocol="the seed protocol the CAM seeds are reported under (default 'irn')",
+    seed_eval_options='extra arguments of the seed evaluations, e.g. '
+                      "['--region', 'ContextMask'] (the context toy's bands)",
 )
-ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt', 'detector', 'mask_rcnn')
+ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt', 'detector', 'mask_rcnn', 'wood')
 OPTION_ROLES = ROLES + ('advcam', 'bbam', 'mask_rcnn_test')
 #: Keys a stage's --cfg-options may add although its config lacks them.
 NEW_KEYS_ALLOWED = ('load_from', 'resume')

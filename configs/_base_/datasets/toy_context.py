@@ -7,3 +7,4 @@ data_root = '{{$WSSS_TOY_CONTEXT_ROOT:data/toy_context}}'
 ood_list = 'ood/ood_list.txt'
 ood_root = 'ood'
 toy_variant = 'context'
+eval_split = 'train_aug'  # every toy image has GT: seeds and labels are scored on all 300

@@ -18,3 +18,7 @@ train_split = 'train_aug'  # models train on it; seeds and masks are made for it
 eval_split = 'train'  # seeds and masks are scored on it (1,464, as the papers)
 val_split = 'val'  # segmentation validation and test (1,449)
 infer_pipeline = [dict(type='LoadCheckedImage'), dict(type='PackWSSSInputs')]
+# W-OoD's OoD images (the reference's OpenImages download, wave2.md §2.1), relative to data_root:
+# WOoD_dataset/openimages/ood_list.txt and its OoD_images/ directory.
+ood_list = 'WOoD_dataset/openimages/ood_list.txt'
+ood_root = 'WOoD_dataset/openimages/OoD_images'

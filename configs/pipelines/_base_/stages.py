@@ -13,13 +13,14 @@ configs = dict(
              irn='configs/irn/irn_toy.py', deeplab='configs/deeplabv2/deeplabv2_toy_pseudo.py',
              deeplab_gt='configs/deeplabv2/deeplabv2_toy.py',
              detector='configs/bbam/faster-rcnn_r18_fpn_toy.py',
-             mask_rcnn='configs/bbam/mask-rcnn_r18_fpn_toy.py'),
+             mask_rcnn='configs/bbam/mask-rcnn_r18_fpn_toy.py', wood='configs/wood/wood_toy.py'),
     full=dict(cam='configs/cam/cam_r50_voc.py', amn='configs/amn/amn_r50_voc.py',
               irn='configs/irn/irn_r50_voc.py',
               deeplab='configs/deeplabv2/deeplabv2_r101_voc_pseudo.py',
               deeplab_gt='configs/deeplabv2/deeplabv2_r101_voc_gt.py',
               detector='configs/bbam/faster-rcnn_r101_fpn_voc.py',
-              mask_rcnn='configs/bbam/mask-rcnn_r101_fpn_voc.py'),
+              mask_rcnn='configs/bbam/mask-rcnn_r101_fpn_voc.py',
+              wood='configs/wood/wood_r50_voc.py'),
     full_coco14=dict(cam='configs/cam/cam_r50_coco14.py', amn='configs/amn/amn_r50_coco14.py',
                      irn='configs/irn/irn_r50_coco14.py',
                      deeplab='configs/deeplabv2/deeplabv2_r101_coco14_pseudo.py',
@@ -32,15 +33,19 @@ options = dict(
     # keeps the CPU demo within its 15 minutes (the reference T=27 is the generator default;
     # the author suggests T=8 for other backbones, AdvCAM #7).
     toy=dict(amn=['load_from={cam.checkpoint}'], irn=['load_from={cam.checkpoint}'],
+             wood=['load_from={cam.checkpoint}'],
              advcam=['seed_generators.advcam.adv_iter=6'],
              mask_rcnn=['load_from={detector.checkpoint}'],
              mask_rcnn_test=['val_evaluator.1.prediction_dir={out}/predictions']),
     # the VOC-layout Mask R-CNN configs also draw their predictions (InstanceSegMetric)
-    full=dict(mask_rcnn_test=['val_evaluator.1.prediction_dir={out}/predictions']),
+    full=dict(mask_rcnn_test=['val_evaluator.1.prediction_dir={out}/predictions'],
+              wood=['load_from={cam.checkpoint}']),
     full_coco14=dict())
 sweep = '0.05:0.60:0.05'
 skip = []
 instance_split = 'eval_split'
+cam_protocol = 'irn'
+seed_eval_options = []
 
 stage_cam = dict(name='cam', tool='train',
                  args=['{cam_config}', '--dataset', '{dataset}', '--cfg-options', '{cam_options}'])
@@ -50,8 +55,8 @@ stage_cam_seeds = dict(
           '--dataset', '{dataset}'])
 stage_cam_eval = dict(
     name='cam_eval', tool='eval_seeds',
-    args=['{dataset}', '--seeds', '{cam_seeds.out}', '--protocol', 'irn', '--sweep', '{sweep}',
-          '--out', '{out}/report.json'])
+    args=['{dataset}', '--seeds', '{cam_seeds.out}', '--protocol', '{cam_protocol}', '--sweep',
+          '{sweep}', '--out', '{out}/report.json', '{seed_eval_options}'])
 stage_advcam_seeds = dict(
     name='advcam_seeds', tool='make_seeds',
     args=['{cam_config}', '{cam.checkpoint}', '--method', 'advcam', '--split', '{advcam_split}',
@@ -153,6 +158,32 @@ stage_mask_rcnn_test, stage_mask_rcnn_box_test, stage_mask_rcnn_gt_test = (dict(
     args=['{mask_rcnn_config}', f'{{{name}.checkpoint}}', '--dataset', '{dataset}',
           '--cfg-options', '{mask_rcnn_test_options}'])
     for name in ('mask_rcnn', 'mask_rcnn_box', 'mask_rcnn_gt'))
+# W-OoD: the CAM classifier fine-tuned with OoD images → its CAM seeds (scored as the
+# reference: best of 0.08-0.14) → AdvCAM on it → IR labels / IRN / random walk (wood presets).
+stage_wood = dict(
+    name='wood', tool='train',
+    args=['{wood_config}', '--dataset', '{dataset}', '--cfg-options', '{wood_options}'])
+stage_wood_seeds = dict(
+    name='wood_seeds', tool='make_seeds',
+    args=['{wood_config}', '{wood.checkpoint}', '--method', 'cam', '--out', '{out}',
+          '--dataset', '{dataset}'])
+stage_wood_eval = dict(
+    name='wood_eval', tool='eval_seeds',
+    args=['{dataset}', '--seeds', '{wood_seeds.out}', '--protocol', 'wood', '--sweep',
+          '{sweep}', '--out', '{out}/report.json', '{seed_eval_options}'])
+stage_wood_advcam_seeds = dict(
+    name='wood_advcam_seeds', tool='make_seeds',
+    args=['{wood_config}', '{wood.checkpoint}', '--method', 'advcam', '--out', '{out}',
+          '--dataset', '{dataset}', '--cfg-options', '{advcam_options}'])
+stage_wood_advcam_eval = dict(
+    name='wood_advcam_eval', tool='eval_seeds',
+    args=['{dataset}', '--seeds', '{wood_advcam_seeds.out}', '--protocol', 'advcam', '--sweep',
+          '{sweep}', '--out', '{out}/report.json', '{seed_eval_options}'])
+stage_wood_ir = dict(
+    name='wood_ir', tool='make_ir_labels',
+    args=['{dataset}', '--seeds', '{wood_advcam_seeds.out}', '--preset', 'wood', '--out',
+          '{out}'])
+
 # IRN's instance pass (image-level labels): seeds + IRN → pseudo instances and the baseline
 # without the displacement field, both scored on `instance_split`; a standard Mask R-CNN
 # (MMDetection's mask loss: no ignore regions) trained on the pseudo instances.
@@ -255,3 +286,16 @@ row_components = [dict(label=f'baseline, a connected component = an instance: mA
 row_mask_rcnn_irn = [dict(label=f'Mask R-CNN (IRN pseudo instances) val mAP^r@{t / 100:g} '
                                 '(chainercv)', file=_mask_metrics,
                           key=f'instance/chainercv_mAPr_{t}') for t in (50, 70, 75)]
+# W-OoD against the CAM seeds it starts from, under W-OoD's protocol (best of 0.08-0.14):
+# mIoU, mean precision / recall over the classes, and (context toy) the share of the
+# class-correlated background bands called foreground
+row_cam_vs_wood = [
+    dict(label=f'{name} seeds (W-OoD protocol): {what}', file=f'{{{stage}.out}}/report.json',
+         key=f'protocol.{key}', scale=100)
+    for key, what in (('mIoU', 'mIoU'), ('mean_precision', 'mean precision'),
+                      ('mean_recall', 'mean recall'),
+                      ('region_fg_rate', 'context pixels called foreground (%)'))
+    for name, stage in (('CAM', 'cam_eval'), ('W-OoD', 'wood_eval'))]
+row_wood_advcam = dict(label='AdvCAM on the W-OoD classifier: seed mIoU, AdvCAM protocol',
+                       file='{wood_advcam_eval.out}/report.json', key='protocol.mIoU',
+                       scale=100)
