@@ -69,3 +69,29 @@ def test_masks_xml_and_coco_json_agree(toy_root):
     coco = json.load(open(osp.join(toy_root, 'annotations', 'instances_train_aug.json')))
     assert len(coco['images']) == 300
     assert sorted(c['id'] for c in coco['categories']) == sorted(TOY_COCO_CATEGORY_IDS.values())
+
+
+def test_context_variant_correlates_bands_with_their_classes_and_leaves_the_default(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from wsss_plugins.datasets.toy import CONTEXTS, make_toy_dataset, render_sample
+    default, context = render_sample(3), render_sample(3, context=True)
+    for a, b in zip(default[1:3], context[1:3]):  # the same objects and labels
+        assert np.array_equal(a, b)
+    root = str(tmp_path / 'ctx')
+    names = make_toy_dataset(root, splits=dict(train_aug=80, val=4), progress_bar=False,
+                             context=True, num_ood=6)['train_aug']
+    with_band = {name: [0, 0] for name in CONTEXTS}  # images of the class: with a band, all
+    for name in names:
+        band = np.asarray(Image.open(f'{root}/ContextMask/{name}.png')) > 0
+        classes = set(np.unique(np.asarray(Image.open(f'{root}/SegmentationClass/{name}.png'))))
+        objects = np.asarray(Image.open(f'{root}/SegmentationObject/{name}.png')) > 0
+        assert not (band & objects).any()  # bands are background pixels
+        for cls in CONTEXTS:
+            if 1 + ['cat', 'dog', 'bird', 'fish'].index(cls) in classes:
+                with_band[cls][0] += bool(band.any())
+                with_band[cls][1] += 1
+    assert all(n >= 10 and with_n >= 0.6 * n for with_n, n in with_band.values())
+    lines = open(f'{root}/ood/ood_list.txt').read().split()
+    assert len(lines) == 6 and all(osp.isfile(osp.join(root, 'ood', p)) for p in lines)

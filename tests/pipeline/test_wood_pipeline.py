@@ -52,5 +52,6 @@ def test_prototypes_are_cached_and_the_report_compares_the_seeds(wood_run):
     assert osp.isfile(osp.join(wood_run['root'], 'ood', 'ood_list.txt'))
     report = open(osp.join(wood_run['work_dir'], 'report.md')).read()
     wood = _protocol(wood_run['work_dir'], 'wood_eval')
-    assert ('| W-OoD seeds (W-OoD protocol): context pixels called foreground (%) | '
-            f'{100 * wood["region_fg_rate"]:.1f} |') in report
+    row = next(line for line in report.splitlines()
+               if line.startswith('| W-OoD seeds (W-OoD protocol): context pixels called '))
+    assert f'| {100 * wood["region_fg_rate"]:.1f} |' in row

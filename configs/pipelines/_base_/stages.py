@@ -294,7 +294,7 @@ row_cam_vs_wood = [
          key=f'protocol.{key}', scale=100)
     for key, what in (('mIoU', 'mIoU'), ('mean_precision', 'mean precision'),
                       ('mean_recall', 'mean recall'),
-                      ('region_fg_rate', 'context pixels called foreground (%)'))
+                      ('region_fg_rate', 'context pixels called foreground'))
     for name, stage in (('CAM', 'cam_eval'), ('W-OoD', 'wood_eval'))]
 row_wood_advcam = dict(label='AdvCAM on the W-OoD classifier: seed mIoU, AdvCAM protocol',
                        file='{wood_advcam_eval.out}/report.json', key='protocol.mIoU',
