@@ -106,6 +106,9 @@ def test_toy_model_trains_one_step(config):
         batch = lambda n: det_batch(n, masks='mask_head' in cfg.model.roi_head)  # noqa: E731
     else:
         batch = toy_batch
+    if hasattr(model, 'prototypes'):  # W-OoD: prototypes (its hook) and an OoD batch
+        model.prototypes.normal_()
+        batch = lambda n: dict(toy_batch(n), ood=toy_batch(n))  # noqa: E731
     frozen = {n for n, p in model.named_parameters() if not p.requires_grad}
     # Two steps: mmseg's ResNet zero-initialises the last BN of every residual branch,
     # which blocks the branch's gradients until that BN has taken one step.
