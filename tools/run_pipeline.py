@@ -76,11 +76,14 @@ def main():
     if args.list:
         return
     dataset = load_dataset_config(cfg.dataset)
-    if dataset.dataset_type == 'ToyVOCDataset' and not osp.isfile(
-            osp.join(dataset.data_root, 'ImageSets', 'Segmentation', 'val.txt')):
+    context = dataset.get('toy_variant') == 'context'
+    written = [osp.join('ImageSets', 'Segmentation', 'val.txt')] + (
+        [osp.join('ood', 'ood_list.txt')] if context else [])  # the last files written
+    if dataset.dataset_type == 'ToyVOCDataset' and not all(
+            osp.isfile(osp.join(dataset.data_root, f)) for f in written):
         from wsss_plugins.datasets.toy import make_toy_dataset
         print(f'[pipeline] generating the toy dataset in {dataset.data_root}')
-        make_toy_dataset(dataset.data_root, context=dataset.get('toy_variant') == 'context')
+        make_toy_dataset(dataset.data_root, context=context)
     try:
         runner.run(start=args.start, until=args.until)
     except PipelineError as e:

@@ -9,4 +9,6 @@ wood_model = dict(
     adv_step=0.07,
     ood_excluded_class=None,  # the reference's unexplained class-4 ("bottle") mask: 4
     data_preprocessor=dict(type='WOoDDataPreProcessor'),
-    backbone=dict(frozen_stages=2))  # only stage 3, stage 4 and the classifier train
+    # only stage 3, stage 4 and the classifier train; batch norm on running statistics
+    # (FixedBatchNorm: the OoD forwards and the climb do not move them)
+    backbone=dict(frozen_stages=2, norm_eval=True))

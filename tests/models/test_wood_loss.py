@@ -19,17 +19,18 @@ def test_distance_loss_by_hand():
     # the all-zero OoD prototype (an empty cluster) has distance 0, as the reference
     assert dist[:, 4].tolist() == [0.0, 0.0]
     assert dist[0, :2].tolist() == pytest.approx([1.0, 3.0])
-    # non-zero OoD distances (8 of them), descending; threshold at rank int(0.8 * 8) = 6
+    # non-zero OoD distances (8 of them), descending; the threshold is the int(0.8 * 8) = 6th
+    # largest (the reference's topk(6).values[-1])
     nonzero = sorted([2.0, 10.0, math.sqrt(18), math.sqrt(2),
                       math.sqrt(13), 5.0, 1.0, math.sqrt(13)], reverse=True)
-    threshold = nonzero[6]                      # √2: only the distance 1.0 is below it
-    assert threshold == pytest.approx(math.sqrt(2))
+    threshold = nonzero[5]                      # 2.0: the distances √2 and 1.0 are below it
+    assert threshold == pytest.approx(2.0)
     fg = (1.0 + math.sqrt(18) + 4.0) / 4        # mean over all B x C entries, absent = 0
-    near = 1.0 / 10                             # mean over all B x K entries
+    near = (1.0 + math.sqrt(2)) / 10            # mean over all B x K entries
     expected = 2 / 5 * fg - near
     loss = distance_loss(features, labels, torch.cat([classes, ood]))
     assert loss.item() == pytest.approx(expected, rel=1e-6)
-    # a wider nearest fraction pushes more OoD pairs
+    # a wider nearest fraction pushes more OoD pairs: the 4th largest, √13
     wider = distance_loss(features, labels, torch.cat([classes, ood]), nearest_fraction=0.5)
     assert wider.item() == pytest.approx(2 / 5 * fg - (1.0 + math.sqrt(2) + 2.0) / 10)
 

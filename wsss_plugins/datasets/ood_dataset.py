@@ -55,9 +55,12 @@ class WithOoDDataset:
     (``ood``), augmented by the same pipeline, so one loader yields the 16 + 16 images of a
     step through MMEngine (the reference draws from a second, cycling OoD loader).
 
-    Sample i pairs with OoD image ``perm[i mod N]`` of a fixed seeded permutation: as the
-    sampler shuffles i every epoch, the pairs change and each OoD image is used about
-    len(dataset) / N times per epoch, as the cycling loader does.
+    Sample i pairs with OoD image ``perm[i mod N]`` of a fixed seeded permutation: each OoD
+    image is used about len(dataset) / N times per epoch, as the reference's cycling loader
+    uses it, and the sampler's shuffle changes which pairs share a batch; the pairs
+    themselves are fixed, and with more OoD images than samples (N > len(dataset); VOC:
+    10,582 samples, a few thousand OoD images) only len(dataset) of them are used (a
+    warning says so).
 
     Args:
         dataset: the in-distribution dataset (config or object; the dataset binding fills it).
@@ -72,6 +75,10 @@ class WithOoDDataset:
         self.ood = OoDImageDataset(ood_list, data_prefix=dict(img_path=ood_root),
                                    metainfo=dict(classes=self.metainfo['classes']), pipeline=[])
         self.perm = np.random.default_rng(seed).permutation(len(self.ood))
+        if len(self.ood) > len(self.dataset):
+            from mmengine.logging import print_log
+            print_log(f'WithOoDDataset: {len(self.ood)} OoD images for {len(self.dataset)} '
+                      f'samples: only {len(self.dataset)} of them are paired', level=30)
 
     def __len__(self):
         return len(self.dataset)

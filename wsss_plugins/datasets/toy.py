@@ -288,10 +288,13 @@ def make_toy_dataset(out, seed=0, splits=None, progress_bar=True, classes=None, 
             name = f'toy_{i:06d}'
             sample = render_sample(i, seed, classes, context)
             rgb, cls_map, inst_map, objects = sample[:4]
-            if context:
-                atomic_save_png(osp.join(out, 'ContextMask', f'{name}.png'), sample[4])
             if scale != 1.0:
                 rgb, cls_map, inst_map, objects = _rescale(rgb, inst_map, objects, scale)
+            if context:
+                band = np.asarray(Image.fromarray(sample[4]).resize(cls_map.shape[::-1],
+                                                                     Image.NEAREST))
+                atomic_save_png(osp.join(out, 'ContextMask', f'{name}.png'),
+                                band * (inst_map == 0))
             h, w = cls_map.shape
             with atomic_write(osp.join(out, 'JPEGImages', f'{name}.jpg')) as f:
                 Image.fromarray(rgb).save(f, format='JPEG', quality=95)

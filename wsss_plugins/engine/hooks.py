@@ -105,7 +105,9 @@ def displacement_mean(model, img_paths, batch_size=32, crop_size=None, drop_last
 class WOoDPrototypeHook(Hook):
     """W-OoD's prototypes, computed once before training (the reference's
     ``get_sample_estimator``) into ``WOoDClassifier.prototypes`` and cached in the work dir
-    (``wood_prototypes.pth``; a resumed run loads them from its checkpoint).
+    (``wood_prototypes.pth``, with a key of the weights, image lists and settings they come
+    from: a cache of another run is recomputed; a resumed run loads them from its
+    checkpoint). Rank 0 computes them and broadcasts them to the other ranks.
 
     In eval mode, the GAP'd last-stage feature of every image: the in-distribution images of
     the training dataset at their size (batch 1, no augmentation), class prototype k = the
@@ -122,33 +124,51 @@ class WOoDPrototypeHook(Hook):
         self.cache = cache
 
     def before_train(self, runner):
+        import hashlib
+        import json
         import os.path as osp
+
+        from mmengine.dist import broadcast
 
         from ..utils.io import atomic_write
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         if model.prototypes.abs().sum() > 0:  # resumed: the checkpoint carries them
             return
+        dataset = runner.train_dataloader.dataset
+        if not hasattr(dataset, 'ood'):
+            raise TypeError('WOoDPrototypeHook: the training dataset is not a WithOoDDataset '
+                            f'({type(dataset).__name__})')
+        infos = [dataset.dataset.get_data_info(i) for i in range(len(dataset.dataset))]
+        ood = [dataset.ood.get_data_info(i)['img_path'] for i in range(len(dataset.ood))]
+        if len(ood) < model.num_ood_prototypes:
+            raise ValueError(f'W-OoD: {len(ood)} OoD images for K={model.num_ood_prototypes} '
+                             'clusters (model.num_ood_prototypes)')
+        # what the prototypes depend on: a cache of another run is recomputed, not reused
+        weights = runner.cfg.get('load_from')
+        key = hashlib.sha256(json.dumps(dict(
+            load_from=weights, mtime=osp.getmtime(weights) if weights and osp.isfile(weights)
+            else None, images=[i['img_path'] for i in infos], ood=ood,
+            long_side=self.ood_long_side, k=model.num_ood_prototypes,
+            iterations=self.iterations)).encode()).hexdigest()
         path = osp.join(runner.work_dir, self.cache)
-        if osp.isfile(path):
-            prototypes = torch.load(path, map_location='cpu', weights_only=True)
-            if prototypes.shape != model.prototypes.shape:
-                raise ValueError(f'{path}: prototypes {tuple(prototypes.shape)} but the model '
-                                 f'has {tuple(model.prototypes.shape)} (another model or '
-                                 'dataset; delete the file)')
+        cached = torch.load(path, map_location='cpu', weights_only=True) \
+            if osp.isfile(path) else None
+        if cached is not None and cached.get('key') == key:
+            prototypes = cached['prototypes']
             runner.logger.info(f'W-OoD prototypes loaded from {path}')
         else:
-            dataset = runner.train_dataloader.dataset
-            if not hasattr(dataset, 'ood'):
-                raise TypeError('WOoDPrototypeHook: the training dataset is not a '
-                                f'WithOoDDataset ({type(dataset).__name__})')
-            infos = [dataset.dataset.get_data_info(i) for i in range(len(dataset.dataset))]
-            ood = [dataset.ood.get_data_info(i)['img_path'] for i in range(len(dataset.ood))]
-            prototypes = wood_prototypes(model, [i['img_path'] for i in infos],
-                                         np.stack([i['img_labels'] for i in infos]), ood,
-                                         self.ood_long_side, self.iterations)
-            if get_dist_info()[0] == 0:
+            rank, world = get_dist_info()
+            if rank == 0:  # one computation, broadcast: every rank holds the same prototypes
+                prototypes = wood_prototypes(model, [i['img_path'] for i in infos],
+                                             np.stack([i['img_labels'] for i in infos]), ood,
+                                             self.ood_long_side, self.iterations)
                 with atomic_write(path) as f:
-                    torch.save(prototypes, f)
+                    torch.save(dict(prototypes=prototypes.cpu(), key=key), f)
+            else:
+                prototypes = torch.zeros_like(model.prototypes)
+            if world > 1:
+                prototypes = prototypes.to(model.prototypes)
+                broadcast(prototypes, src=0)
             runner.logger.info(f'W-OoD prototypes from {len(infos)} images and {len(ood)} OoD '
                                f'images, saved to {path}')
         model.prototypes.copy_(prototypes.to(model.prototypes))
@@ -214,11 +234,15 @@ class GTSeedSelectionHook(Hook):
         self.interval, self.scales, self.filename = interval, tuple(scales), filename
         self.best = None
 
+    def before_train(self, runner):  # a resumed run keeps its best so far
+        self.best = runner.message_hub.get_info('gt_selected_mIoU')
+
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         per_epoch = len(runner.train_dataloader)
         first = int(self.start * per_epoch)
+        last = batch_idx == per_epoch - 1  # the reference also scores the final model
         if runner.epoch != runner.max_epochs - 1 or batch_idx < first or \
-                (batch_idx - first) % self.interval:
+                ((batch_idx - first) % self.interval and not last):
             return
         miou, threshold = self.evaluate(runner)
         runner.logger.info(f'GT seed selection (pixel labels): iteration {runner.iter + 1}, '

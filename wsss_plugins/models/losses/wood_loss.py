@@ -5,7 +5,7 @@
   (Euclidean, the first K points as the initial centres, 10 iterations), then every centre
   recomputed as the mean of its cluster (an empty cluster: a zero vector, as the reference);
 * ``distance_loss``: L_d = (C/K)·mean(fg distances · y) − mean(OoD distances under the
-  rank-⌊0.8·n⌋ threshold of the non-zero ones) over the Euclidean distances of each image's
+  ⌊0.8·n⌋-th largest of the n non-zero ones) over the Euclidean distances of each image's
   GAP feature to the C class and K OoD prototypes;
 * ``anti_adversarial_step``: AdvCAM's ``adv_climb`` on a batch (x + ε·g/‖g‖∞, clamped to the
   batch's range; ‖g‖∞ and the range are global over the batch tensor);
@@ -19,23 +19,21 @@ import torch.nn.functional as F
 def kmeans(points, k=50, iterations=10):
     """``(centres [k, D], assignment [N])`` of ``points [N, D]`` (N ≥ k).
 
-    During the iterations an empty cluster keeps its centre (the reference divides by zero
-    and carries NaN); the returned centres are the cluster means of the final assignment,
-    zero for an empty cluster (the reference's "nope!" branch)."""
+    ``iterations`` Lloyd steps (assign to the nearest centre, move each centre to its
+    members' mean); the result is the last step's assignment and its cluster means, a zero
+    vector for an empty cluster (the reference's "nope!" branch). During the steps an empty
+    cluster keeps its centre (the reference divides by zero and carries NaN)."""
     if points.shape[0] < k:
         raise ValueError(f'K-means with K={k} needs at least {k} points, got {points.shape[0]} '
                          '(fewer OoD images than clusters)')
     points = points.float()
     centres = points[:k].clone()
-    for _ in range(iterations):
+    for _ in range(max(iterations, 1)):
         assignment = torch.cdist(points, centres).argmin(1)
         sums = torch.zeros_like(centres).index_add_(0, assignment, points)
         counts = torch.bincount(assignment, minlength=k).unsqueeze(1)
         centres = torch.where(counts > 0, sums / counts.clamp(min=1), centres)
-    assignment = torch.cdist(points, centres).argmin(1)
-    sums = torch.zeros_like(centres).index_add_(0, assignment, points)
-    counts = torch.bincount(assignment, minlength=k).unsqueeze(1)
-    return sums / counts.clamp(min=1), assignment
+    return torch.where(counts > 0, centres, torch.zeros_like(centres)), assignment
 
 
 def prototype_distances(features, prototypes):
@@ -55,9 +53,9 @@ def distance_loss(features, labels, prototypes, nearest_fraction=0.2):
     if nonzero.numel() == 0:
         near = torch.zeros_like(ood)
     else:
+        # the reference: topk(k=int(0.8 n)).values[-1], the k-th largest
         ranked = nonzero.sort(descending=True).values
-        threshold = ranked[min(int((1 - nearest_fraction) * nonzero.numel()),
-                               nonzero.numel() - 1)]
+        threshold = ranked[max(int((1 - nearest_fraction) * nonzero.numel()) - 1, 0)]
         near = ood * (ood < threshold)
     return num_classes / ood.shape[1] * fg.mean() - near.mean()
 
