@@ -16,8 +16,8 @@ import argparse
 
 from wsss_plugins.apis.instance_pass import generate_instance_labels
 from wsss_plugins.datasets.config import split_name
-from wsss_plugins.engine import (add_pass_args, default_device, displacement_mean,
-                                 init_pass_launcher, load_tool_config)
+from wsss_plugins.engine import (add_pass_args, default_device, init_pass_launcher,
+                                 load_tool_config, split_displacement_mean)
 from wsss_plugins.refine.instances import INSTANCE_PASS_DEFAULTS
 from wsss_plugins.refine.random_walk import RW_METHODS
 from wsss_plugins.utils.checkpoint import load_model
@@ -48,17 +48,13 @@ def main():
     parser.add_argument('--non-strict', action='store_true',
                         help='load a checkpoint whose keys or shapes do not all fit the model')
     args = parser.parse_args()
-    rank, world_size = init_pass_launcher(args.launcher)
+    init_pass_launcher(args.launcher)  # torchrun: the images are sharded over the ranks
     cfg = load_tool_config(args)
     model = load_model(cfg, args.checkpoint, args.device or default_device(),
                        strict=not args.non_strict)
     if args.measure_displacement_mean:
-        from wsss_plugins.datasets import build_split_dataset
-        dataset = build_split_dataset(cfg, 'train_split', seg_map_path=None, pipeline=[])
-        paths = [dataset.get_data_info(i)['img_path'] for i in range(len(dataset))]
-        model.displacement_mean.copy_(displacement_mean(
-            model, paths, crop_size=cfg.get('crop_size'), rank=rank, world_size=world_size))
-        print(f'displacement mean: {model.displacement_mean.tolist()}')
+        mean, split, count = split_displacement_mean(model, cfg)
+        print(f'displacement mean over {count} images of {split}: {mean.tolist()}')
     # the reference's values, then the config's `instance_pass`, then the command line
     params = dict(INSTANCE_PASS_DEFAULTS,
                   cam_power=PROTOCOLS[args.preset]['random_walk']['cam_power'])

@@ -132,3 +132,24 @@ def test_gt_seed_selection_runs_late_in_the_last_epoch_and_keeps_the_best(tiny_t
     assert 0 < hook.best <= 1
     assert model.training and all(p.requires_grad for n, p in model.named_parameters()
                                   if n.startswith('classifier'))
+
+
+def test_split_displacement_mean_reads_the_split_and_the_training_crop(tiny_toy):
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+
+    from wsss_plugins.datasets.config import load_config
+    from wsss_plugins.engine.hooks import split_displacement_mean
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    cfg = load_config(osp.join(repo, 'configs', 'irn', 'irn_toy.py'),
+                      cfg_options=dict(data_root=tiny_toy))
+    init_default_scope('mmseg')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model).eval()
+    mean, split, count = split_displacement_mean(model, cfg, 'val_split', batch_size=2)
+    names = open(osp.join(tiny_toy, 'ImageSets', 'Segmentation', 'val.txt')).read().split()
+    paths = [osp.join(tiny_toy, 'JPEGImages', n + '.jpg') for n in names]
+    assert (split, count) == ('val', len(paths))
+    expected = displacement_mean(model, paths, 2, tuple(cfg.crop_size))  # crop 128, not 160
+    assert torch.equal(mean, expected) and torch.equal(model.displacement_mean, expected)
+    assert not torch.equal(expected, displacement_mean(model, paths, 2))  # the 160 pad

@@ -57,18 +57,28 @@ class DisplacementMeanHook(Hook):
                     '--measure-displacement-mean measures it later')
 
     def measure(self, runner):
-        from ..datasets import build_split_dataset
-        from ..datasets.config import split_name
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        split = split_name(runner.cfg, self.split)
-        dataset = build_split_dataset(runner.cfg, split, seg_map_path=None, pipeline=[])
-        paths = [dataset.get_data_info(i)['img_path'] for i in range(len(dataset))]
-        mean = displacement_mean(model, paths, self.batch_size,
-                                 self.crop_size or runner.cfg.get('crop_size'), self.drop_last,
-                                 *get_dist_info())
-        model.displacement_mean.copy_(mean.to(model.displacement_mean))
-        runner.logger.info(f'displacement mean over {len(paths)} images of {split}: '
+        mean, split, count = split_displacement_mean(
+            model, runner.cfg, self.split, self.batch_size, self.crop_size, self.drop_last)
+        runner.logger.info(f'displacement mean over {count} images of {split}: '
                            f'dy {mean[0]:.4f}, dx {mean[1]:.4f} (stored in the checkpoint)')
+
+
+def split_displacement_mean(model, cfg, split='train_split', batch_size=32, crop_size=None,
+                            drop_last=True):
+    """``displacement_mean`` over a split of a loaded config (default crop: its training
+    ``crop_size``), stored into ``model.displacement_mean``; sharded over torchrun ranks.
+    Returns ``(mean, split name, number of images)``; the hook and
+    ``tools/make_instance_labels.py --measure-displacement-mean`` call it."""
+    from ..datasets import build_split_dataset
+    from ..datasets.config import split_name
+    split = split_name(cfg, split)
+    dataset = build_split_dataset(cfg, split, seg_map_path=None, pipeline=[])
+    paths = [dataset.get_data_info(i)['img_path'] for i in range(len(dataset))]
+    mean = displacement_mean(model, paths, batch_size, crop_size or cfg.get('crop_size'),
+                             drop_last, *get_dist_info())
+    model.displacement_mean.copy_(mean.to(model.displacement_mean))
+    return mean, split, len(paths)
 
 
 @torch.no_grad()
