@@ -5,7 +5,7 @@ from setuptools import find_packages, setup
 
 # The stack's pins come from requirements/constraints.txt, the one source of pins
 # (tools/setup_env.sh installs under it; tools/check_env.py verifies it).
-STACK = ['torch', 'mmengine', 'mmcv', 'mmsegmentation', 'mmdet', 'pycocotools', 'pydensecrf2']
+STACK = ['torch', 'torchvision', 'mmengine', 'mmcv', 'mmsegmentation', 'mmdet', 'pycocotools', 'pydensecrf2']
 
 
 def pinned(names):
@@ -21,11 +21,12 @@ setup(
     name='wsss_plugins',
     version='0.1.0',
     description='OpenMMLab-native toolbox for weakly supervised segmentation '
-                '(CAM, AdvCAM, AMN, IRN, DeepLab-v2)',
+                '(CAM, AdvCAM, AMN, W-OoD, IRN, BBAM; MMSeg/MMDet and Detectron2)',
     packages=find_packages(include=['wsss_plugins', 'wsss_plugins.*']),
     python_requires='>=3.11',
     install_requires=pinned(STACK) + [
         'ftfy', 'regex', 'tqdm', 'matplotlib', 'scipy', 'imageio',
     ],
-    extras_require={'tests': ['pytest', 'pytest-timeout']},
+    # Detectron2 is not on PyPI: tools/setup_env.sh builds it from source before this install.
+    extras_require={'tests': ['pytest', 'pytest-timeout'], 'detectron2': pinned(['detectron2'])},
 )

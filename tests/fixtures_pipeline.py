@@ -19,7 +19,11 @@ The toy ``train`` split, where seeds and labels are evaluated, is the first tent
                        ``train_aug`` → pseudo instances and semantic labels → DeepLab-v2) on
                        a smaller toy set (``bbam_toy_root``: 120 train_aug / 30 val images;
                        BBAM costs ~2 s per CPU image). Same return value as ``toy_pipeline``.
+``bbam_d2_pipeline``   configs/pipelines/bbam_d2_toy.py (the same in Detectron2: its Faster
+                       R-CNN → BBAM through the Detectron2 adapter → labels → its Mask R-CNNs)
+                       on the same smaller toy set.
 """
+import json
 import os
 import os.path as osp
 import subprocess
@@ -30,6 +34,7 @@ import pytest
 
 TOY_PIPELINE = osp.join('configs', 'pipelines', 'cam_irn_toy.py')
 BBAM_PIPELINE = osp.join('configs', 'pipelines', 'bbam_toy.py')
+BBAM_D2_PIPELINE = osp.join('configs', 'pipelines', 'bbam_d2_toy.py')
 BBAM_TOY_SPLITS = dict(train_aug=120, val=30)
 
 
@@ -43,6 +48,11 @@ def run_toy_pipeline(repo_root, toy_root, work_dir, *extra, pipeline=TOY_PIPELIN
                           env=dict(os.environ, WSSS_TOY_ROOT=toy_root, **(env or {})),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return proc, time.time() - start
+
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
 
 
 def last_checkpoint(work_dir):
@@ -74,6 +84,16 @@ def bbam_pipeline(bbam_toy_root, repo_root, tmp_path_factory):
     # waiting (conftest.py, for in-process single-thread models): 228 s vs 131 s on 60 images
     proc, seconds = run_toy_pipeline(repo_root, bbam_toy_root, work_dir, pipeline=BBAM_PIPELINE,
                                      env=dict(OMP_WAIT_POLICY='ACTIVE'))
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    return dict(work_dir=work_dir, seconds=seconds, output=proc.stdout,
+                stage=lambda name: osp.join(work_dir, name))
+
+
+@pytest.fixture(scope='session')
+def bbam_d2_pipeline(bbam_toy_root, repo_root, tmp_path_factory):
+    work_dir = str(tmp_path_factory.mktemp('pipeline_bbam_d2_toy'))
+    proc, seconds = run_toy_pipeline(repo_root, bbam_toy_root, work_dir,
+                                     pipeline=BBAM_D2_PIPELINE, env=dict(OMP_WAIT_POLICY='ACTIVE'))
     assert proc.returncode == 0, proc.stdout[-6000:]
     return dict(work_dir=work_dir, seconds=seconds, output=proc.stdout,
                 stage=lambda name: osp.join(work_dir, name))

@@ -52,7 +52,8 @@ def test_every_pip_call_of_the_setup_passes_the_constraints_file():
     pip_calls = [line for line in text.splitlines()
                  if re.search(r'pip (install|download|wheel)\b|\$\{PIP\[@\]\}', line)
                  and not line.lstrip().startswith('#')]
-    assert len(pip_calls) >= 6  # build tools, torch, mmengine, mmcv source+wheel, crf, stack
+    # build tools, torch, mmengine, mmcv source+wheel, crf, detectron2, stack
+    assert len(pip_calls) >= 7
     for line in pip_calls:
         assert '${PIP[@]}' in line or '-c "$CONSTRAINTS"' in line, line
     assert re.search(r'PIP=\(.*-c "\$CONSTRAINTS"\)', text)
@@ -76,3 +77,17 @@ def test_the_setup_stamp_records_this_recipe():
     recipe = b''.join(open(osp.join(REPO_ROOT, f), 'rb').read()
                       for f in ('tools/setup_env.sh', 'setup.py', 'requirements/constraints.txt'))
     assert open(stamp).read().strip() == hashlib.sha256(recipe).hexdigest()
+
+
+def test_torchvision_ops_and_detectron2_run_in_this_torch():
+    """The reason for PyPI's torch build: torchvision's (and so Detectron2's) compiled ops
+    load into it. NMS of three boxes: the second overlaps the first by IoU 0.81 and goes."""
+    import torch
+    import torchvision
+    from detectron2.layers import ROIAlign
+    boxes = torch.tensor([[0., 0., 10., 10.], [0., 0., 9., 10.], [20., 20., 30., 30.]])
+    keep = torchvision.ops.nms(boxes, torch.tensor([0.9, 0.8, 0.7]), 0.5)
+    assert keep.tolist() == [0, 2]
+    feature = torch.arange(16.).reshape(1, 1, 4, 4)
+    pooled = ROIAlign((1, 1), 1.0, 0, aligned=True)(feature, torch.tensor([[0., 0., 0., 4., 4.]]))
+    assert pooled.item() == pytest.approx(feature.mean().item())

@@ -8,7 +8,13 @@
 # imports). tools/check_env.py verifies the pins after each step that matters and fails
 # naming the package, the version found and the pin.
 #
-# Built wheels (mmcv with ops, pydensecrf2) are cached outside the repository in
+# torch and torchvision come from PyPI (the CUDA build; it runs on CPU-only machines too), never
+# from a machine-local `+cpu` wheel: PIP_FIND_LINKS is emptied for that call, because
+# torchvision's PyPI wheels only load into PyPI's torch. Detectron2 is not on PyPI; it is built
+# from WSSS_DETECTRON2_SRC (its repository at the pinned commit by default; .ci/run points it at
+# the vendored snapshot) with --no-build-isolation, its documented install.
+#
+# Built wheels (mmcv with ops, pydensecrf2, detectron2) are cached outside the repository in
 #   ${WSSS_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wsss_plugins/wheels}
 # .ci/run points WSSS_WHEEL_CACHE at an empty directory, so CI builds them every time, as a
 # fresh machine does. A finished setup leaves a stamp; a rerun with unchanged inputs exits in
@@ -21,6 +27,8 @@ PYTHON=${PYTHON:-python3.11}
 CACHE=${WSSS_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wsss_plugins/wheels}
 CONSTRAINTS="$ROOT/requirements/constraints.txt"
 STAMP="$VENV/.wsss_setup_stamp"
+DETECTRON2_COMMIT=02b5c4e295e990042a714712c21dc79b731e8833
+DETECTRON2_SRC=${WSSS_DETECTRON2_SRC:-git+https://github.com/facebookresearch/detectron2.git@$DETECTRON2_COMMIT}
 START=$SECONDS
 
 step() { printf '\n[setup_env] %s (%ds)\n' "$*" $((SECONDS - START)); }
@@ -32,7 +40,7 @@ stamp_value() {
 }
 
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$(stamp_value)" ]] \
-   && "$VENV/bin/python" -c "import wsss_plugins, mmcv.ops, mmseg, mmdet, pydensecrf" 2>/dev/null; then
+   && "$VENV/bin/python" -c "import wsss_plugins, mmcv.ops, mmseg, mmdet, pydensecrf, torchvision, detectron2" 2>/dev/null; then
   echo "[setup_env] environment up to date ($VENV)"
   exit 0
 fi
@@ -61,10 +69,19 @@ check setuptools wheel packaging cython numpy
 "$PY" -c "import pkg_resources" 2>/dev/null \
   || fail "setuptools $("$PY" -c 'import setuptools; print(setuptools.__version__)') has no pkg_resources (mmcv's build needs it)"
 
-step "torch $(pin torch)"
-"${PIP[@]}" torch || fail "installing torch"
+step "torch $(pin torch) and torchvision $(pin torchvision) from PyPI"
+# A venv made before the stack move holds the local +cpu torch, which satisfies ==2.13.0.
+if "$PY" -c 'import sys, torch; sys.exit("+cpu" not in torch.__version__)' 2>/dev/null; then
+  "$PY" -m pip uninstall -y -q torch torchvision || fail "removing the local +cpu torch"
+fi
+# PIP_CONFIG_FILE=/dev/null: pip reads no config file for this call (one may name find-links that
+# hold a +cpu torch wheel, which pip would prefer as a local version of the same release).
+PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= "${PIP[@]}" torch torchvision \
+  || fail "installing torch and torchvision"
 CHECK_WHAT="installing torch moved a pinned package (above)"
-check torch setuptools numpy
+check torch torchvision setuptools numpy
+"$PY" -c "import torch, torchvision.ops; torchvision.ops.nms(torch.zeros(1, 4), torch.ones(1), 0.5)" \
+  || fail "torchvision's ops do not load into this torch (a local +cpu torch wheel? see above)"
 
 step "mmengine $(pin mmengine) and opencv"
 "${PIP[@]}" mmengine opencv-python-headless || fail "installing mmengine"
@@ -74,7 +91,12 @@ check mmengine opencv-python-headless torch setuptools numpy
 # Cache wheels per torch build: ops compiled against CPU torch do not fit CUDA torch.
 TORCH_TAG=$("$PY" -c 'import torch; print(torch.__version__.replace("+", "_"))')
 WITH_CUDA=$("$PY" -c 'import torch; print(int(torch.version.cuda is not None))')
-if [[ "$WITH_CUDA" == 1 ]] && ! command -v nvcc >/dev/null; then WITH_CUDA=0; fi
+# CUDA ops need nvcc and a target: a visible GPU or TORCH_CUDA_ARCH_LIST (PyPI's CUDA torch on a
+# CPU-only machine with some nvcc on PATH builds CPU ops).
+if [[ "$WITH_CUDA" == 1 ]] && { ! command -v nvcc >/dev/null || { [[ -z "${TORCH_CUDA_ARCH_LIST:-}" ]] \
+    && ! "$PY" -c 'import sys, torch; sys.exit(not torch.cuda.is_available())' 2>/dev/null; }; }; then
+  WITH_CUDA=0
+fi
 MMCV_CACHE="$CACHE/mmcv-$MMCV_VERSION-torch$TORCH_TAG-cuda$WITH_CUDA"
 mkdir -p "$MMCV_CACHE"
 
@@ -104,16 +126,28 @@ if ! ls "$CACHE"/pydensecrf2-"$DENSECRF_VERSION"-*.whl >/dev/null 2>&1; then
     --no-deps "pydensecrf2==$DENSECRF_VERSION" -w "$CACHE" || fail "building pydensecrf2"
 fi
 
-step "mmcv, mmsegmentation, mmdet, pycocotools, pydensecrf2, wsss_plugins[tests]"
+DETECTRON2_CACHE="$CACHE/detectron2-$(echo "$DETECTRON2_SRC" | sha256sum | cut -c1-12)-torch$TORCH_TAG-cuda$WITH_CUDA"
+mkdir -p "$DETECTRON2_CACHE"
+if ! ls "$DETECTRON2_CACHE"/detectron2-*.whl >/dev/null 2>&1; then
+  step "building detectron2 from $DETECTRON2_SRC (CUDA ops: $WITH_CUDA); ~2 min on 2 cores"
+  FORCE_CUDA="$WITH_CUDA" MAX_JOBS="${MAX_JOBS:-$(nproc)}" \
+    "$PY" -m pip wheel --disable-pip-version-check -q -c "$CONSTRAINTS" --no-build-isolation \
+      --no-deps "$DETECTRON2_SRC" -w "$DETECTRON2_CACHE" \
+    || fail "building detectron2 from $DETECTRON2_SRC (set WSSS_DETECTRON2_SRC to a source tree or archive)"
+fi
+
+step "mmcv, mmsegmentation, mmdet, pycocotools, pydensecrf2, detectron2, wsss_plugins[tests]"
 "${PIP[@]}" "$MMCV_CACHE"/mmcv-"$MMCV_VERSION"-*.whl \
-  "$CACHE"/pydensecrf2-"$DENSECRF_VERSION"-*.whl mmsegmentation mmdet pycocotools \
-  -e "$ROOT[tests]" || fail "installing the OpenMMLab stack and wsss_plugins"
+  "$CACHE"/pydensecrf2-"$DENSECRF_VERSION"-*.whl "$DETECTRON2_CACHE"/detectron2-*.whl \
+  mmsegmentation mmdet pycocotools -e "$ROOT[tests]" \
+  || fail "installing the OpenMMLab stack, detectron2 and wsss_plugins"
 
 step "checking every pin and pip check"
 CHECK_WHAT="the environment does not match requirements/constraints.txt (above)"
 check
-"$PY" -c "import torch, mmcv, mmcv.ops, mmengine, mmseg, mmdet, pycocotools, pydensecrf, wsss_plugins; \
-print('torch', torch.__version__, '| mmcv', mmcv.__version__, '| mmseg', mmseg.__version__, '| mmdet', mmdet.__version__)" \
+"$PY" -c "import torch, torchvision, mmcv, mmcv.ops, mmengine, mmseg, mmdet, pycocotools, pydensecrf, detectron2, wsss_plugins; \
+print('torch', torch.__version__, '| torchvision', torchvision.__version__, '| mmcv', mmcv.__version__, \
+      '| mmseg', mmseg.__version__, '| mmdet', mmdet.__version__, '| detectron2', detectron2.__version__)" \
   || fail "an installed package does not import"
 stamp_value >"$STAMP"
 echo "[setup_env] done in $((SECONDS - START)) s: $VENV"

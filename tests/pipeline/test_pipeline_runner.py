@@ -136,3 +136,26 @@ def test_per_class_chart_shows_the_classes_present_in_the_split(tmp_path):
     md = (tmp_path / 'w' / 'report.md').read_text()
     assert 'Classes present in the evaluated split: background, cat (2 of 3).' in md
     assert osp.getsize(tmp_path / 'w' / 'figures' / 'per_class_iou.png') > 5000
+
+
+def test_detectron2_stages_get_a_work_dir_its_launcher_and_its_checkpoint_names(tmp_path):
+    """A d2_train stage gets --work-dir like train/test, Detectron2's --num-gpus instead of
+    torchrun, and {stage.checkpoint} resolves Detectron2's last_checkpoint (a file name in
+    the stage dir) as well as mmengine's (a path)."""
+    tools = tmp_path / 'tools'
+    tools.mkdir()
+    (tools / 'd2_train.py').write_text('')
+    stages = [dict(name='det', tool='d2_train', args=['x.yaml']),
+              dict(name='use', tool='d2_train',
+                   args=['y.yaml', 'MODEL.WEIGHTS', '{det.checkpoint}'])]
+    cfg = Config(dict(work_dir=str(tmp_path / 'work'), stages=stages))
+    runner = PipelineRunner(cfg, tools_dir=str(tools), gpus=4, echo=False)
+    det = tmp_path / 'work' / 'det'
+    det.mkdir(parents=True)
+    (det / 'last_checkpoint').write_text('model_final.pth')
+    cmd = runner.command(1)
+    assert cmd[1:4] == [str(tools / 'd2_train.py'), '--num-gpus', '4']
+    assert cmd[-3:] == [str(det / 'model_final.pth'), '--work-dir',
+                        str(tmp_path / 'work' / 'use')]
+    (det / 'last_checkpoint').write_text(str(det / 'iter_600.pth'))  # mmengine: a path
+    assert runner.checkpoint('det') == str(det / 'iter_600.pth')

@@ -52,7 +52,8 @@ def box_items(dataset, instances_json=None):
 
 def build_bbam(cfg, checkpoint, device, **overrides):
     """The config's ``bbam`` (its attributor, with ``overrides``) over its detector through
-    the named adapter (``bbam.adapter.type``; test scale default: the config's)."""
+    the named adapter (``bbam.adapter.type``: ``'mmdet'`` or ``'detectron2'``; test scale
+    default: the config's ``test_scale``, else the detector's own)."""
     import copy
 
     from ..registry import BOX_ATTRIBUTORS, DETECTOR_ADAPTERS
@@ -65,7 +66,8 @@ def build_bbam(cfg, checkpoint, device, **overrides):
         raise KeyError(f'{cfg.filename}: bbam.adapter.type={adapter_cfg["type"]!r} is not a '
                        f'detector adapter; registered: {", ".join(DETECTOR_ADAPTERS.module_dict)}')
     adapter_cfg = {k: v for k, v in adapter_cfg.items() if k != 'type'}
-    adapter_cfg.setdefault('test_scale', tuple(cfg.test_scale))
+    if 'test_scale' in cfg:  # Detectron2 detectors default to their yaml's test size
+        adapter_cfg.setdefault('test_scale', tuple(cfg.test_scale))
     adapter = adapter_cls.from_config(cfg, checkpoint, device, **adapter_cfg)
     return BOX_ATTRIBUTORS.get(settings.pop('type'))(adapter, **settings)
 

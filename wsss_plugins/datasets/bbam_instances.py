@@ -26,46 +26,25 @@ class BBAMInstanceDataset(CocoDataset):
         super().__init__(*args, **kwargs)
 
     def load_data_list(self):
-        self._ignore_index = None
+        from ..utils.coco import IgnoreRegionMatcher
+        self._ignore = None
         if self.ignore_ann_file:
-            import json
             path = self.ignore_ann_file if osp.isabs(self.ignore_ann_file) else osp.join(
                 self.data_root, self.ignore_ann_file)
-            if not osp.isfile(path):
-                raise FileNotFoundError(f'BBAMInstanceDataset: no ignore_ann_file {path}')
-            with open(path) as f:
-                ignore = json.load(f)
-            files = {img['id']: img['file_name'] for img in ignore['images']}
-            self._ignore_index = {}
-            for ann in ignore['annotations']:
-                key = (files[ann['image_id']], _box_key(ann['bbox']), ann['category_id'])
-                self._ignore_index.setdefault(key, []).append(ann['segmentation'])
+            self._ignore = IgnoreRegionMatcher(path)
         return super().load_data_list()
 
     def parse_data_info(self, raw_data_info):
         info = super().parse_data_info(raw_data_info)
-        if self._ignore_index is None:
+        if self._ignore is None:
             return info
-        file_name = raw_data_info['raw_img_info']['file_name']
-        used = {}
-        for instance in info['instances']:
-            x1, y1, x2, y2 = instance['bbox']
-            key = (file_name, _box_key((x1, y1, x2 - x1, y2 - y1)),
-                   self.cat_ids[instance['bbox_label']])
-            candidates = self._ignore_index.get(key, [])
-            k = used.get(key, 0)
-            if k >= len(candidates):
-                raise ValueError(f'{self.ignore_ann_file}: no ignore region for the box '
-                                 f'{key[1]} (class id {key[2]}) of {file_name} in '
-                                 f'{self.ann_file} (jsons of different label passes?)')
-            used[key] = k + 1
-            instance['ignore_mask'] = candidates[k]
+        anns = [dict(bbox=(x1, y1, x2 - x1, y2 - y1), category_id=self.cat_ids[i['bbox_label']])
+                for i in info['instances'] for x1, y1, x2, y2 in [i['bbox']]]
+        regions = self._ignore.regions(raw_data_info['raw_img_info']['file_name'], anns,
+                                       self.ann_file)
+        for instance, region in zip(info['instances'], regions):
+            instance['ignore_mask'] = region
         return info
-
-
-def _box_key(box):
-    """A json box as a lookup key (``x1 + w − x1`` is not exactly ``w`` in floats)."""
-    return tuple(round(float(v), 3) for v in box)
 
 
 @TRANSFORMS.register_module()

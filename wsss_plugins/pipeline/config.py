@@ -19,9 +19,11 @@ PIPELINE_VARIABLES = dict(
     size="a key of `configs`: 'toy' (CPU-sized models), 'full' (the references' VOC recipes), "
          "'full_coco14'; --size overrides it",
     configs='{size: {role: method config}} for the roles cam, amn, irn, deeplab, deeplab_gt, '
-            'detector, mask_rcnn, wood',
-    options='{size: {role: [extra --cfg-options entries]}} (roles as `configs`, advcam, bbam, '
-            'mask_rcnn_test)',
+            'detector, mask_rcnn, wood, bbam (the BBAM pass\'s config: the MMDetection detector\'s '
+            'or a Detectron2 detector\'s bbam_d2_*.py), d2_detector, d2_mask_rcnn (Detectron2 '
+            'yamls)',
+    options='{size: {role: [extra --cfg-options entries; KEY VALUE pairs for the d2_ roles]}} '
+            '(roles as `configs`, advcam, mask_rcnn_test, d2_mask_rcnn_test)',
     work_dir='output directory (default work_dirs/pipeline_<pipeline>_<dataset>_<size>)',
     stages='the ordered stage list (dicts name, tool, args)',
     skip='names of stages not to run',
@@ -41,8 +43,9 @@ PIPELINE_VARIABLES = dict(
     seed_eval_options='extra arguments of the seed evaluations, e.g. '
                       "['--region', 'ContextMask'] (the context toy's bands)",
 )
-ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt', 'detector', 'mask_rcnn', 'wood')
-OPTION_ROLES = ROLES + ('advcam', 'bbam', 'mask_rcnn_test')
+ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt', 'detector', 'mask_rcnn', 'wood', 'bbam',
+         'd2_detector', 'd2_mask_rcnn')
+OPTION_ROLES = ROLES + ('advcam', 'mask_rcnn_test', 'd2_mask_rcnn_test')
 #: Keys a stage's --cfg-options may add although its config lacks them.
 NEW_KEYS_ALLOWED = ('load_from', 'resume')
 
@@ -82,6 +85,8 @@ def load_pipeline_config(path, dataset=None, size=None, cfg_options=None):
     for role in ROLES:
         cfg[f'{role}_config'] = cfg.configs[cfg.size].get(role, f'<no {role} config for size '
                                                                 f'{cfg.size}>')
+    if 'bbam' not in cfg.configs[cfg.size]:  # BBAM reads the MMDetection detector's config
+        cfg.bbam_config = cfg.detector_config
     options = cfg.get('options', {}).get(cfg.size, {})
     for role in OPTION_ROLES:
         cfg[f'{role}_options'] = list(options.get(role, []))
@@ -125,10 +130,17 @@ def check_pipeline(runner):
         except PipelineError as e:
             problems.append(str(e))
             continue
-        configs = [a for a in args if a.endswith('.py') and not PLACEHOLDER.search(a)]
+        configs = [a for a in args if a.endswith(('.py', '.yaml')) and not PLACEHOLDER.search(a)]
         missing = [c for c in configs if not osp.isfile(c)]
         problems += [f'stage {stage["name"]!r}: config not found: {c}' for c in missing]
         if missing or not configs:
+            continue
+        if configs[0].endswith('.yaml'):  # a Detectron2 config: its keys must exist
+            from ..utils.d2_config import load_d2_config
+            try:
+                load_d2_config(configs[0])
+            except Exception as e:  # noqa: BLE001
+                problems.append(f'stage {stage["name"]!r}: {e}')
             continue
         dataset = _option(args, '--dataset')
         try:

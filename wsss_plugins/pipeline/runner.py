@@ -96,8 +96,8 @@ class PipelineRunner:
         pointer = osp.join(self.stage_dir(name), 'last_checkpoint')
         if not osp.isfile(pointer):
             raise PipelineError(f'stage {name!r} has no checkpoint ({pointer} missing)')
-        with open(pointer) as f:
-            return f.read().strip()
+        with open(pointer) as f:  # mmengine writes a path, Detectron2 a name in the dir
+            return osp.join(self.stage_dir(name), f.read().strip())
 
     def _resolve(self, text, stage_name, position, stage_refs=True):
         """Fill placeholders; with ``stage_refs=False`` references to other stages stay as
@@ -152,11 +152,13 @@ class PipelineRunner:
         stage = self.stages[position]
         args = self._expand(stage['args'], stage['name'], position)
         tool = stage['tool']
-        if tool in ('train', 'test') and '--work-dir' not in args:
+        if tool in ('train', 'test', 'd2_train') and '--work-dir' not in args:
             args += ['--work-dir', self.stage_dir(stage['name'])]
         script = osp.join(self.tools_dir, f'{tool}.py')
         if not osp.isfile(script):
             raise PipelineError(f'stage {stage["name"]!r}: no tool {script}')
+        if self.gpus > 1 and tool == 'd2_train':  # Detectron2's own launcher
+            return [self.python, script, '--num-gpus', str(self.gpus), *args]
         if self.gpus > 1 and tool in DISTRIBUTED_TOOLS:
             return [self.python, '-m', 'torch.distributed.run', f'--nproc_per_node={self.gpus}',
                     script, *args, '--launcher', 'pytorch']
@@ -173,7 +175,7 @@ class PipelineRunner:
             args = [a.replace(self.work_dir, '<work_dir>') for a in args]
         parts = [json.dumps([stage['tool'], args])]
         for arg in args:
-            if arg.endswith('.py') and osp.isfile(arg):
+            if arg.endswith(('.py', '.yaml')) and osp.isfile(arg):
                 parts.append(_config_text(arg))
         for name in self.upstream(stage):
             done = self.done_record(name)

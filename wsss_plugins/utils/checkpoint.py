@@ -42,7 +42,8 @@ def mismatch_report(report, limit=5):
 
 
 def load_weights(model, path, strict=True):
-    """Load ``path`` (an mmengine checkpoint or a bare state dict) into ``model``.
+    """Load ``path`` (an mmengine or Detectron2 checkpoint, or a bare state dict) into
+    ``model``.
 
     Returns the comparison report. With ``strict``, any missing, unexpected or mismatched
     key raises ``CheckpointMismatch``; otherwise the tensors that fit are loaded and the
@@ -50,7 +51,11 @@ def load_weights(model, path, strict=True):
     """
     from mmengine.runner.checkpoint import _load_checkpoint
     checkpoint = _load_checkpoint(path, map_location='cpu')
-    state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
+    state = None
+    if isinstance(checkpoint, dict):  # mmengine: 'state_dict'; Detectron2: 'model'
+        state = checkpoint.get('state_dict', checkpoint)
+        if isinstance(checkpoint.get('model'), dict) and 'state_dict' not in checkpoint:
+            state = checkpoint['model']
     if not isinstance(state, dict):
         raise CheckpointMismatch(f'{path}: not a checkpoint (a {type(checkpoint).__name__})')
     state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}

@@ -41,3 +41,49 @@ def write_instances_json(path, images, class_names):
     with atomic_write(path, 'w') as f:
         json.dump(dict(images=records, annotations=anns, categories=categories), f)
     return len(anns)
+
+
+def box_key(box):
+    """A json ``[x, y, w, h]`` box as a lookup key (``x1 + w − x1`` is not exactly ``w`` in
+    floats)."""
+    return tuple(round(float(v), 3) for v in box)
+
+
+def ignore_region_index(path):
+    """``{(file_name, box_key, category_id): [segmentation, ...]}`` of an ignore-region json
+    (BBAM's th 0.2 instances): the lookup that pairs each th 0.85 instance with its region
+    (the two jsons of ``tools/make_bbam_labels.py`` hold the same boxes), for the MMDetection
+    and the Detectron2 datasets alike."""
+    import os.path as osp
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'no ignore-region json {path}')
+    with open(path) as f:
+        ignore = json.load(f)
+    files = {img['id']: img['file_name'] for img in ignore['images']}
+    index = {}
+    for ann in ignore['annotations']:
+        key = (files[ann['image_id']], box_key(ann['bbox']), ann['category_id'])
+        index.setdefault(key, []).append(ann['segmentation'])
+    return index
+
+
+class IgnoreRegionMatcher:
+    """The ignore regions of one json, handed out per image in annotation order (two
+    instances with the same box and class take the regions in turn)."""
+
+    def __init__(self, path):
+        self.path, self.index = path, ignore_region_index(path)
+
+    def regions(self, file_name, anns, masks_json):
+        """Segmentations for ``anns`` (COCO annotations of ``file_name``, json boxes)."""
+        used, out = {}, []
+        for ann in anns:
+            key = (file_name, box_key(ann['bbox']), ann['category_id'])
+            candidates, k = self.index.get(key, []), used.get(key, 0)
+            if k >= len(candidates):
+                raise ValueError(f'{self.path}: no ignore region for the box {key[1]} (class id '
+                                 f'{key[2]}) of {file_name} in {masks_json} (jsons of different '
+                                 'label passes?)')
+            used[key] = k + 1
+            out.append(candidates[k])
+        return out

@@ -13,12 +13,16 @@ configs = dict(
              irn='configs/irn/irn_toy.py', deeplab='configs/deeplabv2/deeplabv2_toy_pseudo.py',
              deeplab_gt='configs/deeplabv2/deeplabv2_toy.py',
              detector='configs/bbam/faster-rcnn_r18_fpn_toy.py',
+             d2_detector='configs/detectron2/faster_rcnn_R_18_FPN_toy.yaml',
+             d2_mask_rcnn='configs/detectron2/mask_rcnn_R_18_FPN_toy.yaml',
              mask_rcnn='configs/bbam/mask-rcnn_r18_fpn_toy.py', wood='configs/wood/wood_toy.py'),
     full=dict(cam='configs/cam/cam_r50_voc.py', amn='configs/amn/amn_r50_voc.py',
               irn='configs/irn/irn_r50_voc.py',
               deeplab='configs/deeplabv2/deeplabv2_r101_voc_pseudo.py',
               deeplab_gt='configs/deeplabv2/deeplabv2_r101_voc_gt.py',
               detector='configs/bbam/faster-rcnn_r101_fpn_voc.py',
+              d2_detector='configs/detectron2/faster_rcnn_R_101_FPN_voc.yaml',
+              d2_mask_rcnn='configs/detectron2/mask_rcnn_R_101_FPN_voc.yaml',
               mask_rcnn='configs/bbam/mask-rcnn_r101_fpn_voc.py',
               wood='configs/wood/wood_r50_voc.py'),
     full_coco14=dict(cam='configs/cam/cam_r50_coco14.py', amn='configs/amn/amn_r50_coco14.py',
@@ -26,6 +30,8 @@ configs = dict(
                      deeplab='configs/deeplabv2/deeplabv2_r101_coco14_pseudo.py',
                      deeplab_gt='configs/deeplabv2/deeplabv2_r101_coco14_gt.py',
                      detector='configs/bbam/faster-rcnn_r50_fpn_coco14.py',
+                     d2_detector='configs/detectron2/faster_rcnn_R_50_FPN_coco14.yaml',
+                     d2_mask_rcnn='configs/detectron2/mask_rcnn_R_50_FPN_coco14.yaml',
                      mask_rcnn='configs/bbam/mask-rcnn_r50_fpn_coco14.py'))
 options = dict(
     # No ImageNet weights at toy size: AMN and IRN start from the toy CAM classifier's
@@ -124,11 +130,11 @@ stage_detector_test = dict(
     args=['{detector_config}', '{detector.checkpoint}', '--dataset', '{dataset}'])
 stage_bbam = dict(
     name='bbam', tool='make_bbam',
-    args=['{detector_config}', '{detector.checkpoint}', '--out', '{out}', '--dataset',
+    args=['{bbam_config}', '{detector.checkpoint}', '--out', '{out}', '--dataset',
           '{dataset}', '--cfg-options', '{bbam_options}'])
 stage_bbam_labels = dict(
     name='bbam_labels', tool='make_bbam_labels',
-    args=['{detector_config}', '--seeds', '{bbam.out}', '--out', '{out}', '--dataset',
+    args=['{bbam_config}', '--seeds', '{bbam.out}', '--out', '{out}', '--dataset',
           '{dataset}', '--cfg-options', '{bbam_options}'])
 stage_bbam_deeplab = dict(
     name='deeplab', tool='train',
@@ -158,6 +164,31 @@ stage_mask_rcnn_test, stage_mask_rcnn_box_test, stage_mask_rcnn_gt_test = (dict(
     args=['{mask_rcnn_config}', f'{{{name}.checkpoint}}', '--dataset', '{dataset}',
           '--cfg-options', '{mask_rcnn_test_options}'])
     for name in ('mask_rcnn', 'mask_rcnn_box', 'mask_rcnn_gt'))
+# BBAM in Detectron2 (tools/d2_train.py: Detectron2's config, trainer and launcher; options
+# are KEY VALUE pairs): its Faster R-CNN → BBAM through the Detectron2 adapter ({bbam_config}
+# = a configs/bbam/bbam_d2_*.py) → the same labels → its Mask R-CNN on the BBAM instances and
+# on the filled boxes.
+stage_d2_detector = dict(name='detector', tool='d2_train',
+                         args=['{d2_detector_config}', '--dataset', '{dataset}',
+                               '{d2_detector_options}'])
+stage_d2_detector_test = dict(
+    name='detector_test', tool='d2_train',
+    args=['{d2_detector_config}', '--dataset', '{dataset}', '--eval-only', '--weights',
+          '{detector.checkpoint}'])
+stage_d2_mask_rcnn = dict(
+    name='mask_rcnn', tool='d2_train',
+    args=['{d2_mask_rcnn_config}', '--dataset', '{dataset}', 'WSSS.TRAIN_JSON',
+          f'{_bbam_json}th0.85.json', 'WSSS.IGNORE_JSON', f'{_bbam_json}th0.2.json',
+          '{d2_mask_rcnn_options}'])
+stage_d2_mask_rcnn_box = dict(
+    name='mask_rcnn_box', tool='d2_train',
+    args=['{d2_mask_rcnn_config}', '--dataset', '{dataset}', 'WSSS.TRAIN_JSON',
+          f'{_bbam_json}box.json', '{d2_mask_rcnn_options}'])
+stage_d2_mask_rcnn_test, stage_d2_mask_rcnn_box_test = (dict(
+    name=f'{name}_test', tool='d2_train',
+    args=['{d2_mask_rcnn_config}', '--dataset', '{dataset}', '--eval-only', '--weights',
+          f'{{{name}.checkpoint}}', '{d2_mask_rcnn_test_options}'])
+    for name in ('mask_rcnn', 'mask_rcnn_box'))
 # W-OoD: the CAM classifier fine-tuned with OoD images → its CAM seeds (scored as the
 # reference: best of 0.08-0.14) → AdvCAM on it → IR labels / IRN / random walk (wood presets).
 stage_wood = dict(
@@ -274,6 +305,10 @@ row_mask_rcnn_gt = [dict(label=f'Mask R-CNN (ground truth, upper bound) val mAP^
                          key=f'instance/sds_mAPr_{t}') for t in (50, 75)]
 row_mask_rcnn_coco = dict(label='Mask R-CNN (BBAM pseudo instances) val mask AP (COCO)',
                           file=_mask_metrics, key='coco/segm_mAP', scale=100)
+row_d2_detector = dict(label='Detectron2 detector box AP (val, COCO)',
+                       file='{detector_test.out}/test_metrics.json', key='bbox/AP')
+row_d2_mask_rcnn_coco = dict(label='Mask R-CNN (BBAM pseudo instances) val mask AP (COCO)',
+                             file=_mask_metrics, key='segm/AP')
 row_deeplab_gt = dict(label='DeepLab-v2 val mIoU (ground truth, upper bound)',
                       file='{deeplab_gt_test.out}/test_metrics.json', key='mIoU')
 # IRN's instance pass: chainercv mAP^r (IRN's protocol: IoU >= t, no fallback to the next GT)

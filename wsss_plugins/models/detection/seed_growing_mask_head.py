@@ -5,42 +5,19 @@ mask head.
 Each instance carries two masks: the th 0.85 pseudo mask and its th 0.2 ignore region,
 packed in one uint8 ``BitmapMasks`` (bit 0 and bit 1; ``LoadAnnotationsWithIgnore``) so
 MMDetection's resize, flip and crop transform both alike. Per positive RoI both are projected
-to the 28×28 grid the standard way (``mask_target``), then over all positive RoIs of the batch:
-
-* seeds: F₀ = th 0.85 target, B₀ = 1 − th 0.2 target;
-* growth: F = F₀ ∪ {σ(logit) > 0.9} minus B₀; B = B₀ ∪ {σ(logit) < 0.1} minus F₀;
-* a pixel of F (B) is kept only if one of its 8 neighbours is in F (B);
-* loss = ½·(mean BCE over the kept F pixels + mean BCE over the kept B pixels), 0 when
-  either set is empty.
+to the 28×28 grid the standard way (``mask_target``), then ``seed_growing_loss``
+(``models/losses/seed_growing_loss.py``: seeds, growth, the 8-neighbour filter, balanced BCE).
 
 ``seed_growing=False`` is MMDetection's own mask loss on the th 0.85 masks (the ablation).
 An instance without an ignore region (bit 1 empty everywhere, e.g. ground-truth masks) uses
 its mask as its ignore region: F₀ = mask, B₀ = its complement.
 """
 import torch
-import torch.nn.functional as F
 from mmdet.models.roi_heads.mask_heads import FCNMaskHead
 from mmdet.registry import MODELS
 from mmdet.structures.mask import BitmapMasks, mask_target
 
-GROWTH_THRESHOLD = 0.9
-
-
-def seed_growing_loss(logits, fg_target, ignore_target, threshold=GROWTH_THRESHOLD):
-    """``logits``, ``fg_target``, ``ignore_target``: ``[N, 28, 28]`` (targets 0/1)."""
-    prob = torch.sigmoid(logits.detach())
-    seed_fg, seed_bg = fg_target == 1, ignore_target == 0
-    fg = (seed_fg | (prob > threshold)) & ~seed_bg
-    bg = (seed_bg | (prob < 1 - threshold)) & ~seed_fg
-    kernel = torch.ones(1, 1, 3, 3, device=logits.device)
-    kernel[0, 0, 1, 1] = 0
-    neighbours = lambda m: F.conv2d(m[:, None].float(), kernel, padding=1)[:, 0]  # noqa: E731
-    fg, bg = fg & (neighbours(fg) > 0), bg & (neighbours(bg) > 0)
-    target = fg.to(logits.dtype)
-    bce = F.binary_cross_entropy_with_logits(logits, target, reduction='none')
-    if not fg.any() or not bg.any():
-        return bce.sum() * 0
-    return (bce[fg].mean() + bce[bg].mean()) / 2
+from ..losses.seed_growing_loss import GROWTH_THRESHOLD, seed_growing_loss
 
 
 def split_packed_masks(masks):
