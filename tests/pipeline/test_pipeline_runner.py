@@ -159,3 +159,12 @@ def test_detectron2_stages_get_a_work_dir_its_launcher_and_its_checkpoint_names(
                         str(tmp_path / 'work' / 'use')]
     (det / 'last_checkpoint').write_text(str(det / 'iter_600.pth'))  # mmengine: a path
     assert runner.checkpoint('det') == str(det / 'iter_600.pth')
+
+
+def test_a_detectron2_yamls_base_counts_in_the_fingerprint(tmp_path):
+    from wsss_plugins.pipeline.runner import _config_text
+    (tmp_path / 'base.yaml').write_text('SEED: 0\n')
+    (tmp_path / 'top.yaml').write_text('_BASE_: "base.yaml"\nMODEL:\n  MASK_ON: True\n')
+    before = _config_text(str(tmp_path / 'top.yaml'))
+    (tmp_path / 'base.yaml').write_text('SEED: 1\n')
+    assert _config_text(str(tmp_path / 'top.yaml')) != before

@@ -260,7 +260,15 @@ class PipelineRunner:
 
 
 def _config_text(path):
-    """A config's content including its ``_base_`` chain (so base edits count)."""
+    """A config's content including its ``_base_`` chain (so base edits count); a Detectron2
+    yaml with its ``_BASE_`` chain."""
+    if path.endswith('.yaml'):
+        import yaml
+        with open(path) as f:
+            text = f.read()
+        base = (yaml.safe_load(text) or {}).get('_BASE_')
+        base_path = osp.join(osp.dirname(path), base) if base else None
+        return text + (_config_text(base_path) if base_path and osp.isfile(base_path) else '')
     try:
         from mmengine.config import Config
         return Config.fromfile(path, import_custom_modules=False).pretty_text

@@ -119,6 +119,7 @@ def build_d2_model(cfg, checkpoint=None, device='cpu'):
     from . import d2_backbone, d2_mask_head  # noqa: F401 - register our backbone and head
     from ...utils.checkpoint import load_weights
     cfg = cfg.clone()
+    cfg.defrost()
     cfg.MODEL.DEVICE = str(device)
     model = build_model(cfg)
     if checkpoint is not None:
