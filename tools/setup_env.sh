@@ -70,9 +70,11 @@ check setuptools wheel packaging cython numpy
   || fail "setuptools $("$PY" -c 'import setuptools; print(setuptools.__version__)') has no pkg_resources (mmcv's build needs it)"
 
 step "torch $(pin torch) and torchvision $(pin torchvision) from PyPI"
-# A venv made before the stack move holds the local +cpu torch, which satisfies ==2.13.0.
+# A venv made before the stack move holds the local +cpu torch, which satisfies ==2.13.0; the
+# ops built against it go too (pip would keep an installed mmcv of the same version).
 if "$PY" -c 'import sys, torch; sys.exit("+cpu" not in torch.__version__)' 2>/dev/null; then
-  "$PY" -m pip uninstall -y -q torch torchvision || fail "removing the local +cpu torch"
+  "$PY" -m pip uninstall -y -q torch torchvision mmcv detectron2 \
+    || fail "removing the local +cpu torch and the ops built against it"
 fi
 # PIP_CONFIG_FILE=/dev/null: pip reads no config file for this call (one may name find-links that
 # hold a +cpu torch wheel, which pip would prefer as a local version of the same release).
@@ -91,12 +93,18 @@ check mmengine opencv-python-headless torch setuptools numpy
 # Cache wheels per torch build: ops compiled against CPU torch do not fit CUDA torch.
 TORCH_TAG=$("$PY" -c 'import torch; print(torch.__version__.replace("+", "_"))')
 WITH_CUDA=$("$PY" -c 'import torch; print(int(torch.version.cuda is not None))')
-# CUDA ops need nvcc and a target: a visible GPU or TORCH_CUDA_ARCH_LIST (PyPI's CUDA torch on a
-# CPU-only machine with some nvcc on PATH builds CPU ops).
-if [[ "$WITH_CUDA" == 1 ]] && { ! command -v nvcc >/dev/null || { [[ -z "${TORCH_CUDA_ARCH_LIST:-}" ]] \
+# CUDA ops need an nvcc of torch's CUDA major version and a target: a visible GPU or
+# TORCH_CUDA_ARCH_LIST (PyPI's CUDA torch on a CPU-only machine with some nvcc on PATH builds
+# CPU ops). CPU-op builds run with no visible GPU: mmcv's and Detectron2's setup.py pick CUDA
+# extensions whenever torch sees one, whatever FORCE_CUDA says.
+NVCC_MAJOR=$(nvcc --version 2>/dev/null | sed -n 's/.*release \([0-9]*\)\..*/\1/p')
+TORCH_CUDA_MAJOR=$("$PY" -c 'import torch; print((torch.version.cuda or "").split(".")[0])')
+if [[ "$WITH_CUDA" == 1 ]] && { [[ "$NVCC_MAJOR" != "$TORCH_CUDA_MAJOR" ]] || { \
+    [[ -z "${TORCH_CUDA_ARCH_LIST:-}" ]] \
     && ! "$PY" -c 'import sys, torch; sys.exit(not torch.cuda.is_available())' 2>/dev/null; }; }; then
   WITH_CUDA=0
 fi
+if [[ "$WITH_CUDA" == 0 ]]; then BUILD_ENV=(env CUDA_VISIBLE_DEVICES=); else BUILD_ENV=(env); fi
 MMCV_CACHE="$CACHE/mmcv-$MMCV_VERSION-torch$TORCH_TAG-cuda$WITH_CUDA"
 mkdir -p "$MMCV_CACHE"
 
@@ -113,7 +121,7 @@ if ! ls "$MMCV_CACHE"/mmcv-"$MMCV_VERSION"-*.whl >/dev/null 2>&1; then
     "$SRC/mmcv-$MMCV_VERSION/mmcv/ops/csrc/common/pytorch_cpp_helper.hpp" \
     "$SRC/mmcv-$MMCV_VERSION"/mmcv/ops/csrc/pytorch/spconv_utils.h 2>/dev/null || true
   ( cd "$SRC/mmcv-$MMCV_VERSION" && \
-    MMCV_WITH_OPS=1 FORCE_CUDA="$WITH_CUDA" MAX_JOBS="${MAX_JOBS:-$(nproc)}" \
+    "${BUILD_ENV[@]}" MMCV_WITH_OPS=1 FORCE_CUDA="$WITH_CUDA" MAX_JOBS="${MAX_JOBS:-$(nproc)}" \
     "$PY" -m pip wheel --disable-pip-version-check -q -c "$CONSTRAINTS" \
       --no-build-isolation --no-deps . -w "$MMCV_CACHE" ) \
     || fail "building mmcv $MMCV_VERSION from source (see the compiler output above)"
@@ -126,11 +134,12 @@ if ! ls "$CACHE"/pydensecrf2-"$DENSECRF_VERSION"-*.whl >/dev/null 2>&1; then
     --no-deps "pydensecrf2==$DENSECRF_VERSION" -w "$CACHE" || fail "building pydensecrf2"
 fi
 
-DETECTRON2_CACHE="$CACHE/detectron2-$(echo "$DETECTRON2_SRC" | sha256sum | cut -c1-12)-torch$TORCH_TAG-cuda$WITH_CUDA"
+# keyed by the commit: the repository and the vendored snapshot of it build the same wheel
+DETECTRON2_CACHE="$CACHE/detectron2-${DETECTRON2_COMMIT:0:7}-torch$TORCH_TAG-cuda$WITH_CUDA"
 mkdir -p "$DETECTRON2_CACHE"
 if ! ls "$DETECTRON2_CACHE"/detectron2-*.whl >/dev/null 2>&1; then
   step "building detectron2 from $DETECTRON2_SRC (CUDA ops: $WITH_CUDA); ~2 min on 2 cores"
-  FORCE_CUDA="$WITH_CUDA" MAX_JOBS="${MAX_JOBS:-$(nproc)}" \
+  "${BUILD_ENV[@]}" FORCE_CUDA="$WITH_CUDA" MAX_JOBS="${MAX_JOBS:-$(nproc)}" \
     "$PY" -m pip wheel --disable-pip-version-check -q -c "$CONSTRAINTS" --no-build-isolation \
       --no-deps "$DETECTRON2_SRC" -w "$DETECTRON2_CACHE" \
     || fail "building detectron2 from $DETECTRON2_SRC (set WSSS_DETECTRON2_SRC to a source tree or archive)"

@@ -78,3 +78,15 @@ def test_mapper_resizes_and_flips_mask_and_region_together(tmp_path):
     assert np.array_equal(inst.gt_ignore_masks.tensor[1].numpy(), inst.gt_masks.tensor[1].numpy())
     assert inst.gt_boxes.tensor[0].tolist() == [120 - 60, 10, 120 - 20, 40]
     assert inst.gt_classes.tolist() == [1, 0]
+
+
+def test_a_test_json_must_list_every_class(tmp_path):
+    """COCOEvaluator scores a json's own categories as the class list: a test split's json
+    without 'bird' is refused by name; a training json may lack a class."""
+    from wsss_plugins.datasets.d2_instances import register_split_instances
+    path = _write(tmp_path / 'val.json', [])
+    with pytest.raises(ValueError, match="val.json: no category for bird"):
+        register_split_instances('wsss_test_every_class', path, str(tmp_path), CLASSES,
+                                 every_class=True)
+    assert register_split_instances('wsss_test_train_subset', path, str(tmp_path),
+                                    CLASSES) == 'wsss_test_train_subset'

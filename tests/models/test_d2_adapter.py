@@ -69,3 +69,27 @@ def test_masked_inputs_keep_padding_at_the_mean_colour(adapter):
     img = np.broadcast_to(mean_bgr[::-1].round().astype(np.uint8), (90, 130, 3)).copy()
     prep = adapter.prepare(img, np.zeros((0, 4), np.float32))
     assert prep['inputs'].abs().max() < 0.05
+
+
+def test_model_zoo_pkl_loads_strictly(tmp_path):
+    """A Detectron2 model-zoo ``.pkl`` (numpy arrays) loads through Detectron2's loader; one
+    that lacks a tensor of the model is an error naming it (a checkpoint of another model)."""
+    import pickle
+
+    from wsss_plugins.models.detection import build_d2_model
+    from wsss_plugins.utils.checkpoint import CheckpointMismatch
+    from wsss_plugins.utils.d2_config import load_d2_config
+    cfg = load_d2_config(TOY_YAML, num_classes=4)
+    torch.manual_seed(1)
+    source = build_d2_model(cfg)
+    weights = {k: v.numpy() for k, v in source.state_dict().items()}
+    good, bad = tmp_path / 'zoo.pkl', tmp_path / 'other.pkl'
+    good.write_bytes(pickle.dumps(dict(model=weights, __author__='test')))
+    torch.manual_seed(2)
+    loaded = build_d2_model(cfg, str(good))
+    name = 'roi_heads.box_predictor.cls_score.weight'
+    assert torch.equal(loaded.state_dict()[name], source.state_dict()[name])
+    bad.write_bytes(pickle.dumps(dict(model={k: v for k, v in weights.items() if k != name},
+                                      __author__='test')))
+    with pytest.raises(CheckpointMismatch, match='missing: roi_heads.box_predictor.cls_score'):
+        build_d2_model(cfg, str(bad))

@@ -71,3 +71,32 @@ def test_registered_head_trains_with_the_seed_growing_loss_or_detectron2s():
             loss = head(x, [instances])['loss_mask']
             expected = reference(head.layers(x), [instances])
         assert loss.item() == pytest.approx(expected.item(), abs=1e-6)
+
+
+def test_class_agnostic_logits_and_inference():
+    """A class-agnostic head ([N, 1, M, M]) scores its one channel whatever the class; in eval
+    mode the head is Detectron2's inference (per-RoI mask probabilities of the class)."""
+    from detectron2.config import get_cfg
+    from detectron2.layers import ShapeSpec
+    from detectron2.modeling.roi_heads.mask_head import ROI_MASK_HEAD_REGISTRY
+    from detectron2.structures import Boxes, Instances
+
+    from wsss_plugins.models.detection.d2_mask_head import seed_growing_mask_loss
+    from wsss_plugins.utils.d2_config import add_wsss_config
+    fg, ignore, proposals, labels, logits = _case()
+    agnostic = seed_growing_mask_loss(logits[:, :1], [_d2_instances(fg, ignore, proposals, labels)])
+    as_class_0 = seed_growing_mask_loss(logits, [_d2_instances(fg, ignore, proposals,
+                                                               torch.zeros_like(labels))])
+    assert agnostic.item() == pytest.approx(as_class_0.item(), abs=1e-7)
+    cfg = get_cfg()
+    add_wsss_config(cfg)
+    cfg.MODEL.ROI_HEADS.NUM_CLASSES, cfg.MODEL.ROI_MASK_HEAD.CONV_DIM = 4, 8
+    head = ROI_MASK_HEAD_REGISTRY.get('SeedGrowingMaskHead')(
+        cfg, ShapeSpec(channels=8, height=14, width=14)).eval()
+    detections = Instances((H, W), pred_boxes=Boxes(proposals), pred_classes=labels)
+    with torch.no_grad():
+        x = torch.randn(2, 8, 14, 14, generator=torch.Generator().manual_seed(2))
+        out = head(x, [detections])[0]
+        probs = head.layers(x).sigmoid()[torch.arange(2), labels]
+    assert out.pred_masks.shape == (2, 1, 28, 28)
+    assert torch.allclose(out.pred_masks[:, 0], probs)  # each RoI's own class channel

@@ -7,8 +7,9 @@ Detectron2's ``register_coco_instances`` does — a lazy loader in ``DatasetCata
 ``json_file`` / ``image_root`` / ``evaluator_type='coco'`` in ``MetadataCatalog`` — with one
 difference: categories are matched **by name** to the dataset's foreground classes
 (``thing_classes`` = the dataset's, contiguous ids 0..C-1 in its order). Detectron2's own
-loader numbers the json's sorted category ids, which gives other ids when a json lists a
-subset or another order of the classes (the toy's GT jsons list 4 classes as ids 3, 5, 7, 9).
+loader numbers each json's sorted category ids, so a json that lists a subset of the classes or
+orders its ids otherwise would get other class ids than the detector it trains or tests; by
+name every json of a dataset shares the dataset's ids.
 
 ``IgnoreRegionDatasetMapper`` is Detectron2's ``DatasetMapper`` whose instances also hold
 ``gt_ignore_masks``: each mask and its region travel as bit 0 / bit 1 of one uint8 map
@@ -63,9 +64,11 @@ def instance_dicts(json_file, image_root, classes, ignore_json=None):
     return records
 
 
-def register_split_instances(name, json_file, image_root, classes, ignore_json=None):
+def register_split_instances(name, json_file, image_root, classes, ignore_json=None,
+                             every_class=False):
     """Register ``name`` (idempotent for the same files; another json under a used name is
-    an error)."""
+    an error). ``every_class``: the json must list every class (a test split:
+    ``COCOEvaluator`` scores a json's own categories as the whole class list)."""
     from detectron2.data import DatasetCatalog, MetadataCatalog
     files = dict(json_file=json_file, image_root=image_root, ignore_json=ignore_json or '')
     if name in DatasetCatalog.list():
@@ -79,6 +82,10 @@ def register_split_instances(name, json_file, image_root, classes, ignore_json=N
                                                          ignore_json))
     with open(json_file) as f:
         cats = json.load(f)['categories']
+    missing = set(classes) - {c['name'] for c in cats}
+    if every_class and missing:
+        raise ValueError(f'{json_file}: no category for {", ".join(sorted(missing))}; a test '
+                         'split\'s json must list every class of the dataset')
     MetadataCatalog.get(name).set(
         thing_classes=classes, evaluator_type='coco', **files,
         thing_dataset_id_to_contiguous_id={c['id']: classes.index(c['name']) for c in cats})

@@ -24,7 +24,7 @@ def wsss_dataset_config(cfg):
     return ds
 
 
-def _register(ds, split, json_file=None, ignore_json=None):
+def _register(ds, split, json_file=None, ignore_json=None, every_class=False):
     name = split_name(ds, split)
     spec = ds.splits[name]
     if json_file is None:
@@ -35,7 +35,7 @@ def _register(ds, split, json_file=None, ignore_json=None):
     image_root = osp.join(ds.data_root, spec.get('img_path', 'JPEGImages'))
     key = hashlib.sha1(f'{json_file}|{ignore_json}|{image_root}'.encode()).hexdigest()[:8]
     return register_split_instances(f'wsss_{name}_{key}', json_file, image_root,
-                                    dataset_classes(ds)[1:], ignore_json)
+                                    dataset_classes(ds)[1:], ignore_json, every_class)
 
 
 def setup_d2_config(path, dataset=None, opts=()):
@@ -49,7 +49,7 @@ def setup_d2_config(path, dataset=None, opts=()):
     bind_num_classes(cfg, len(dataset_classes(ds)) - 1, path)
     cfg.DATASETS.TRAIN = (_register(ds, cfg.WSSS.TRAIN_SPLIT, cfg.WSSS.TRAIN_JSON or None,
                                     cfg.WSSS.IGNORE_JSON or None),)
-    cfg.DATASETS.TEST = (_register(ds, cfg.WSSS.TEST_SPLIT),)
+    cfg.DATASETS.TEST = (_register(ds, cfg.WSSS.TEST_SPLIT, every_class=True),)
     cfg.freeze()
     return cfg
 

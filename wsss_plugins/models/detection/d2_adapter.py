@@ -30,9 +30,16 @@ class Detectron2RCNNAdapter:
 
     def __init__(self, model, test_scale=(1333, 800), input_format='BGR'):
         from detectron2.modeling.roi_heads import StandardROIHeads
-        if not isinstance(model.roi_heads, StandardROIHeads):
-            raise TypeError(f'the Detectron2 BBAM adapter needs StandardROIHeads, not '
-                            f'{type(model.roi_heads).__name__}')
+        heads = model.roi_heads
+        if type(heads) is not StandardROIHeads:  # CascadeROIHeads is a subclass with 3 heads
+            raise TypeError('the Detectron2 BBAM adapter needs MODEL.ROI_HEADS.NAME '
+                            f'"StandardROIHeads", not {type(heads).__name__}')
+        predictor = heads.box_predictor
+        if predictor.bbox_pred.out_features != 4 * heads.num_classes or \
+                getattr(predictor, 'use_sigmoid_ce', False):
+            raise ValueError('BBAM reads class-specific deltas and softmax scores: set '
+                             'MODEL.ROI_BOX_HEAD.CLS_AGNOSTIC_BBOX_REG and '
+                             'MODEL.ROI_BOX_HEAD.USE_SIGMOID_CE to False')
         self.model = model.eval()
         for p in self.model.parameters():
             p.requires_grad_(False)
@@ -64,7 +71,7 @@ class Detectron2RCNNAdapter:
 
     def _resize(self, img):
         from detectron2.data import transforms as T
-        longest, shortest = self.test_scale
+        longest, shortest = max(self.test_scale), min(self.test_scale)
         image = img if self.input_format == 'RGB' else np.ascontiguousarray(img[..., ::-1])
         return T.ResizeShortestEdge(shortest, longest).get_transform(image).apply_image(image)
 
@@ -112,8 +119,9 @@ class Detectron2RCNNAdapter:
 
 def build_d2_model(cfg, checkpoint=None, device='cpu'):
     """Detectron2's ``build_model(cfg)`` (our backbone and mask head registered) on ``device``, in eval
-    mode, with ``checkpoint`` (a Detectron2 ``{'model': ...}`` file or a state dict) loaded
-    strictly: a checkpoint of another model is an error naming the keys."""
+    mode, with ``checkpoint`` (our Detectron2 training's ``{'model': ...}`` file, a state dict,
+    or a model-zoo ``.pkl``) loaded strictly: a checkpoint of another model is an error naming
+    the keys."""
     from detectron2.modeling import build_model
 
     from . import d2_backbone, d2_mask_head  # noqa: F401 - register our backbone and head
@@ -122,6 +130,21 @@ def build_d2_model(cfg, checkpoint=None, device='cpu'):
     cfg.defrost()
     cfg.MODEL.DEVICE = str(device)
     model = build_model(cfg)
-    if checkpoint is not None:
+    if checkpoint is None:
+        return model.eval()
+    if not checkpoint.endswith('.pkl'):
         load_weights(model, checkpoint)
+        return model.eval()
+    # a Detectron2 model-zoo .pkl (numpy arrays, Detectron's names): Detectron2's own loader
+    # (name matching), then strict as load_weights is
+    from detectron2.checkpoint import DetectionCheckpointer
+    checkpointer = DetectionCheckpointer(model)
+    incompatible = checkpointer._load_model(checkpointer._load_file(checkpoint))
+    problems = [f'{what}: {", ".join(str(k) for k in keys[:5])}' for what, keys in (
+        ('missing', incompatible.missing_keys), ('unexpected', incompatible.unexpected_keys),
+        ('shape mismatch', [k for k, *_ in incompatible.incorrect_shapes])) if keys]
+    if problems:
+        from ...utils.checkpoint import CheckpointMismatch
+        raise CheckpointMismatch(f'{checkpoint} does not fit the Detectron2 model (a checkpoint '
+                                 'of another model or config?): ' + '; '.join(problems))
     return model.eval()
