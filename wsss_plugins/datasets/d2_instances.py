@@ -33,12 +33,7 @@ def instance_dicts(json_file, image_root, classes, ignore_json=None):
         raise FileNotFoundError(f'no instances json {json_file}')
     with open(json_file) as f:
         coco = json.load(f)
-    contiguous = {}
-    for cat in coco['categories']:
-        if cat['name'] not in classes:
-            raise ValueError(f'{json_file}: category {cat["name"]!r} is not a class of the '
-                             f'dataset ({", ".join(classes)})')
-        contiguous[cat['id']] = classes.index(cat['name'])
+    contiguous = category_index(coco['categories'], classes, json_file)
     matcher = IgnoreRegionMatcher(ignore_json) if ignore_json else None
     by_image = {}
     for ann in coco['annotations']:
@@ -62,6 +57,18 @@ def instance_dicts(json_file, image_root, classes, ignore_json=None):
                             height=img['height'], width=img['width'], image_id=img['id'],
                             annotations=objs))
     return records
+
+
+def category_index(categories, classes, json_file):
+    """``{json category id: index in classes}`` by name; a category that is not a class of
+    the dataset is an error naming the json."""
+    index = {}
+    for cat in categories:
+        if cat['name'] not in classes:
+            raise ValueError(f'{json_file}: category {cat["name"]!r} is not a class of the '
+                             f'dataset ({", ".join(classes)})')
+        index[cat['id']] = classes.index(cat['name'])
+    return index
 
 
 def register_split_instances(name, json_file, image_root, classes, ignore_json=None,
@@ -88,21 +95,8 @@ def register_split_instances(name, json_file, image_root, classes, ignore_json=N
                          'split\'s json must list every class of the dataset')
     MetadataCatalog.get(name).set(
         thing_classes=classes, evaluator_type='coco', **files,
-        thing_dataset_id_to_contiguous_id={c['id']: classes.index(c['name']) for c in cats})
+        thing_dataset_id_to_contiguous_id=category_index(cats, classes, json_file))
     return name
-
-
-def decode_segmentation(segm, height, width):
-    """uint8 ``[H, W]`` of a COCO polygon list or RLE (str or bytes counts)."""
-    from pycocotools import mask as mask_utils
-    if isinstance(segm, list):
-        rle = mask_utils.merge(mask_utils.frPyObjects(segm, height, width))
-    elif isinstance(segm['counts'], list):
-        rle = mask_utils.frPyObjects(segm, height, width)
-    else:
-        rle = dict(segm, counts=segm['counts'].encode() if isinstance(segm['counts'], str)
-                   else segm['counts'])
-    return mask_utils.decode(rle).astype(np.uint8)
 
 
 def ignore_region_mapper_class():
@@ -111,6 +105,8 @@ def ignore_region_mapper_class():
     from detectron2.data import DatasetMapper
     from detectron2.data import detection_utils as utils
     from detectron2.structures import BitMasks
+
+    from ..utils.coco import decode_segmentation
 
     class IgnoreRegionDatasetMapper(DatasetMapper):
         """``DatasetMapper`` (bitmask masks) with ``gt_ignore_masks`` (module docstring)."""

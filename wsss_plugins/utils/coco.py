@@ -15,6 +15,19 @@ def mask_rle(mask):
     return dict(size=[int(s) for s in rle['size']], counts=rle['counts'].decode('ascii'))
 
 
+def decode_segmentation(segm, height, width):
+    """uint8 ``[H, W]`` of a COCO polygon list or RLE (str or bytes counts)."""
+    from pycocotools import mask as mask_utils
+    if isinstance(segm, list):
+        rle = mask_utils.merge(mask_utils.frPyObjects(segm, height, width))
+    elif isinstance(segm['counts'], list):
+        rle = mask_utils.frPyObjects(segm, height, width)
+    else:
+        rle = dict(segm, counts=segm['counts'].encode() if isinstance(segm['counts'], str)
+                   else segm['counts'])
+    return mask_utils.decode(rle).astype(np.uint8)
+
+
 def rle_area_bbox(rle):
     """``(area, [x, y, w, h])`` of a str-counts RLE."""
     from pycocotools import mask as mask_utils
