@@ -2,7 +2,8 @@
 
     python tools/convert_checkpoint.py --src irn_cam sess/res50_cam.pth.pth res50_cam_mm.pth
 
-``--src`` names a ``CHECKPOINT_CONVERTERS`` entry.  The output holds the converted
+``--src`` names a ``CHECKPOINT_CONVERTERS`` entry; ``.params`` inputs are MXNet files
+(read with numpy, ``wsss_plugins/utils/mxnet_params.py``).  The output holds the converted
 weights under ``state_dict`` and loads with ``load_checkpoint`` / ``load_from``.
 """
 import argparse
@@ -17,7 +18,11 @@ from wsss_plugins.registry import CHECKPOINT_CONVERTERS
 def convert_file(src, in_path, out_path):
     if not osp.isfile(in_path):
         raise FileNotFoundError(f'checkpoint not found: {in_path}')
-    checkpoint = torch.load(in_path, map_location='cpu', weights_only=True)
+    if in_path.endswith('.params'):  # MXNet (ResNet-38d's ImageNet weights): no mxnet needed
+        from wsss_plugins.utils.mxnet_params import load_mxnet_params
+        checkpoint = {k: torch.from_numpy(v) for k, v in load_mxnet_params(in_path).items()}
+    else:
+        checkpoint = torch.load(in_path, map_location='cpu', weights_only=True)
     state_dict = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) \
         else None
     if not isinstance(state_dict, dict):
