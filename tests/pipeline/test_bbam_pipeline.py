@@ -97,18 +97,19 @@ def test_detection_demo_finds_the_objects_with_sparser_maps(bbam_pipeline, bbam_
 def test_mask_rcnn_on_bbam_instances_beats_filled_boxes(bbam_pipeline):
     """Mask R-CNN (toy config, from the toy detector) trained on the BBAM pseudo instances
     with the seed-growing loss segments toy val instances (SDS mAP^r) better than the same
-    model trained on the filled boxes; the ground-truth model is the upper bound."""
+    model trained on the filled boxes. (The ground-truth Mask R-CNN, the report's upper
+    bound, is skipped here to keep the suite in budget.)"""
     stage = bbam_pipeline['stage']
-    bbam, box, gt = (_json(osp.join(stage(f'{name}_test'), 'test_metrics.json'))
-                     for name in ('mask_rcnn', 'mask_rcnn_box', 'mask_rcnn_gt'))
+    bbam, box = (_json(osp.join(stage(f'{name}_test'), 'test_metrics.json'))
+                 for name in ('mask_rcnn', 'mask_rcnn_box'))
     assert bbam['instance/sds_mAPr_50'] > MASK_RCNN_MAPR50_FLOOR
     # at 0.5 both find every toy object (100 / 100 measured); boxes show at tighter IoUs
     assert bbam['instance/sds_mAPr_50'] >= box['instance/sds_mAPr_50'] - 1
     assert bbam['instance/sds_mAPr_75'] > box['instance/sds_mAPr_75'] + MASK_RCNN_MAPR75_MARGIN
-    assert gt['instance/sds_mAPr_75'] > box['instance/sds_mAPr_75']
-    for metrics in (bbam, box, gt):  # every protocol printed, COCO mask AP beside
+    for metrics in (bbam, box):  # every protocol printed, COCO mask AP beside
         assert {'instance/chainercv_mAPr_50', 'instance/coco_style_AP_70', 'instance/ABO',
                 'coco/segm_mAP'} <= set(metrics)
+    assert not osp.exists(stage('mask_rcnn_gt'))
     predictions = osp.join(stage('mask_rcnn_test'), 'predictions')
     assert len(os.listdir(predictions)) == BBAM_TOY_SPLITS['val']
     assert osp.isfile(osp.join(bbam_pipeline['work_dir'], 'figures', 'overlays_2.png'))

@@ -7,19 +7,20 @@ from wsss_plugins.utils.protocols import PROTOCOLS, describe_seed_rule
 
 
 def test_the_table_holds_the_references_values():
-    """methods.md §0 (IRN), §2 (AdvCAM), §3 (W-OoD), §4 (AMN), §7."""
+    """methods.md §0 (IRN), §2 (AdvCAM), §3 (W-OoD), §4 (AMN), §5 (ACR: IRN's after it), §7."""
     ir = {k: (p['ir_label']['conf_fg'], p['ir_label']['conf_bg']) for k, p in PROTOCOLS.items()}
     assert ir == {'irn': (0.30, 0.05), 'advcam': (0.35, 0.15), 'amn': (0.45, 0.15),
-                  'amn_coco': (0.45, 0.15), 'wood': (0.30, 0.15)}
+                  'amn_coco': (0.45, 0.15), 'wood': (0.30, 0.15), 'acr': (0.30, 0.05)}
     rw = {k: (p['random_walk']['cam_power'], p['random_walk']['bg_threshold'])
           for k, p in PROTOCOLS.items()}
     assert rw == {'irn': (1.0, 0.25), 'advcam': (1.5, 0.25), 'amn': (1.3, 0.25),
-                  'amn_coco': (1.3, 0.22), 'wood': (1.5, 0.22)}
+                  'amn_coco': (1.3, 0.22), 'wood': (1.5, 0.22), 'acr': (1.0, 0.25)}
     assert PROTOCOLS['irn']['seed_thresholds'] == (0.15, )
     assert PROTOCOLS['amn']['seed_thresholds'] == (0.25, )
     advcam = PROTOCOLS['advcam']['seed_thresholds']
     assert len(advcam) == 20 and advcam[0] == 0.15 and advcam[-1] == 0.34
     assert PROTOCOLS['wood']['seed_thresholds'] == (0.08, 0.09, 0.1, 0.11, 0.12, 0.13, 0.14)
+    assert PROTOCOLS['acr']['seed_thresholds'] == tuple(i / 100 for i in range(10))
     assert describe_seed_rule('irn') == 'fixed 0.15'
     assert describe_seed_rule('advcam') == 'best of 0.15-0.34, GT-selected'
 

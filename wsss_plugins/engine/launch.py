@@ -76,9 +76,12 @@ def load_runner_config(args):
     if world_size > 1:
         split_global_batch(cfg, world_size, args.config)
         if not torch.cuda.is_available():
-            cfg.model_wrapper_cfg = dict(type='CPUDistributedDataParallel',
-                                         find_unused_parameters=cfg.get(
-                                             'find_unused_parameters', False))
+            separate = cfg.get('model_wrapper_cfg', None) and \
+                cfg.model_wrapper_cfg.get('type') == 'MMSeparateDistributedDataParallel'
+            cfg.model_wrapper_cfg = dict(
+                type='CPUSeparateDistributedDataParallel' if separate
+                else 'CPUDistributedDataParallel',
+                find_unused_parameters=cfg.get('find_unused_parameters', False))
     return cfg
 
 

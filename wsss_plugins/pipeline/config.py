@@ -19,7 +19,7 @@ PIPELINE_VARIABLES = dict(
     size="a key of `configs`: 'toy' (CPU-sized models), 'full' (the references' VOC recipes), "
          "'full_coco14'; --size overrides it",
     configs='{size: {role: method config}} for the roles cam, amn, irn, deeplab, deeplab_gt, '
-            'detector, mask_rcnn, wood, bbam (the BBAM pass\'s config: the MMDetection detector\'s '
+            'detector, mask_rcnn, wood, acr, bbam (the BBAM pass\'s config: the MMDetection detector\'s '
             'or a Detectron2 detector\'s bbam_d2_*.py), d2_detector, d2_mask_rcnn (Detectron2 '
             'yamls)',
     options='{size: {role: [extra --cfg-options entries; KEY VALUE pairs for the d2_ roles]}} '
@@ -27,7 +27,7 @@ PIPELINE_VARIABLES = dict(
     work_dir='output directory (default work_dirs/pipeline_<pipeline>_<dataset>_<size>)',
     stages='the ordered stage list (dicts name, tool, args)',
     skip='names of stages not to run',
-    report='the report: table rows, curves, per-class charts, overlays',
+    report='the report: table rows, curves, per-class charts, overlays, figures',
     seeds='the seeds the random walk refines, e.g. {cam_seeds.out}',
     ir_labels='the IR labels IRN trains on, e.g. {cam_ir.out}',
     rw_preset='random-walk preset (wsss_plugins/utils/protocols.py)',
@@ -43,8 +43,8 @@ PIPELINE_VARIABLES = dict(
     seed_eval_options='extra arguments of the seed evaluations, e.g. '
                       "['--region', 'ContextMask'] (the context toy's bands)",
 )
-ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt', 'detector', 'mask_rcnn', 'wood', 'bbam',
-         'd2_detector', 'd2_mask_rcnn')
+ROLES = ('cam', 'amn', 'irn', 'deeplab', 'deeplab_gt', 'detector', 'mask_rcnn', 'wood', 'acr',
+         'bbam', 'd2_detector', 'd2_mask_rcnn')
 OPTION_ROLES = ROLES + ('advcam', 'mask_rcnn_test', 'd2_mask_rcnn_test')
 #: Keys a stage's --cfg-options may add although its config lacks them.
 NEW_KEYS_ALLOWED = ('load_from', 'resume')

@@ -15,7 +15,9 @@ as stage arguments)::
                                     evaluation='{cam_eval.out}/report.json'),
                                dict(label='pseudo', labels='{pseudo.out}'),
                                dict(label='BBAM maps', bbam='{bbam.out}'),
-                               dict(label='instances', instances='{instances.out}')]))
+                               dict(label='instances', instances='{instances.out}')]),
+        figures=[dict(title='ACR reconstructions', file='{acr_figure.out}/reconstructions.png',
+                      caption='text under the title')])
 
 Seed overlays threshold at the evaluation's GT-selected best (``evaluation``; or a fixed
 ``threshold``); BBAM columns show every box's map (max over the boxes) as a heat map with
@@ -144,6 +146,15 @@ def write_report(cfg, runner):
         if caption:
             title = overlay.get('title', 'Seeds and pseudo labels on training images')
             md += [f'## {title}', '', caption, '', f'![overlays](figures/{figure})', '']
+
+    for entry in spec.get('figures', []):  # PNGs a stage drew (e.g. ACR's reconstructions)
+        try:
+            path = runner._resolve(entry['file'], '_report', len(runner.names))
+        except Exception:
+            continue
+        if osp.isfile(path):
+            md += [f'## {entry["title"]}', '', entry.get('caption', ''), '',
+                   f'![{entry["title"]}]({osp.relpath(path, runner.work_dir)})', '']
 
     with atomic_write(osp.join(runner.work_dir, 'report.md'), 'w') as f:
         f.write('\n'.join(md))

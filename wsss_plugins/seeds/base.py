@@ -10,6 +10,8 @@ MODES = ('optimized', 'reference')
 class BaseSeedGenerator:
     """Turns one RGB image and its foreground class indices into an IRN-format seed.
 
+    ``merge`` (class attribute) is the MSF merge of ``seeds.msf.merge_scales``.
+
     Args:
         model: a trained classifier (e.g. ``CAMClassifier``); put in eval mode and its
             parameters frozen (seeds never need parameter gradients).
@@ -17,6 +19,8 @@ class BaseSeedGenerator:
         mode: ``'optimized'`` (default) or ``'reference'`` (the official loop order);
             both give the same seeds up to float rounding.
     """
+
+    merge = 'irn'
 
     def __init__(self, model, scales=(1.0, 0.5, 1.5, 2.0), mode='optimized'):
         if mode not in MODES:
@@ -49,5 +53,5 @@ class BaseSeedGenerator:
         cam, high_res = multi_scale_maps(
             img, self.scale_order(),
             lambda pair, scale: self.scale_maps(pair, scale, keys.to(self.device)),
-            device=self.device)
+            device=self.device, merge=self.merge)
         return dict(keys=keys, cam=cam, high_res=high_res)

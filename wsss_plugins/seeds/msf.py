@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from ..utils.image import normalize, strided_size, strided_up_size
+from ..utils.image import min_max_norm, normalize, strided_size, strided_up_size
 
 def rescale(img, scale):
     """IRN ``imutils.pil_rescale(img, s, order=3)``: Pillow bicubic to round(h·s) × round(w·s)."""
@@ -32,30 +32,40 @@ def flip_pair(img, scale):
     return torch.stack([x, x.flip(-1)])
 
 
-def merge_scales(maps, size):
+def merge_scales(maps, size, merge='irn'):
     """Sum the per-scale maps ``[K, h_s, w_s]`` at stride 4 and at full size; normalise.
+
+    ``merge='irn'``: the full-size sum at the stride-16-rounded size, cropped, each class
+    divided by its max + 1e-5 (IRN). ``'acr'``: the full-size sum at exactly H×W and each
+    class min-max normalised (``utils.image.min_max_norm``, ACR's ``max_norm``).
 
     Returns ``(cam [K, ceil(H/4), ceil(W/4)], high_res [K, H, W])`` on the CPU.
     """
+    if merge not in ('irn', 'acr'):
+        raise ValueError(f'merge must be "irn" or "acr", got {merge!r}')
     maps = [m.detach().float().cpu() for m in maps]
     cam = torch.sum(torch.stack([
         F.interpolate(m[None], strided_size(size, 4), mode='bilinear', align_corners=False)[0]
         for m in maps]), 0)
+    full = strided_up_size(size, 16) if merge == 'irn' else size
     high_res = torch.sum(torch.stack([
-        F.interpolate(m[:, None], strided_up_size(size, 16), mode='bilinear', align_corners=False)
+        F.interpolate(m[:, None], full, mode='bilinear', align_corners=False)
         for m in maps]), 0)[:, 0, :size[0], :size[1]]
+    if merge == 'acr':
+        return min_max_norm(cam), min_max_norm(high_res)
     cam /= F.adaptive_max_pool2d(cam, (1, 1)) + 1e-5
     high_res /= F.adaptive_max_pool2d(high_res, (1, 1)) + 1e-5
     return cam, high_res
 
 
-def multi_scale_maps(img, scales, fn, device='cpu'):
+def multi_scale_maps(img, scales, fn, device='cpu', merge='irn'):
     """Run ``fn(pair, scale)`` for every scale in the given order and merge (IRN MSF).
 
     Args:
         img: RGB uint8 ``[H, W, 3]``.
         scales: scales in processing order (the summation order of the merge).
         fn: per-scale function, ``[2, 3, h, w]`` pair on ``device`` → ``[K, h', w']``.
+        merge: ``merge_scales``'s normalisation (``'irn'`` or ``'acr'``).
     """
     maps = [fn(flip_pair(img, s).to(device), s) for s in scales]
-    return merge_scales(maps, img.shape[:2])
+    return merge_scales(maps, img.shape[:2], merge)

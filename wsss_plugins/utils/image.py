@@ -60,3 +60,12 @@ def resize_labels_nearest(labels, size):
         return labels
     resized = np.stack([resize_label_pil(label, size) for label in labels.cpu().numpy()])
     return torch.from_numpy(resized).to(labels.device, labels.dtype)
+
+
+def min_max_norm(maps, eps=1e-5):
+    """PSA/ACR ``max_norm`` of ``[..., h, w]`` maps: ReLU, then per map
+    ``(x − min − eps) / (max − min + eps)``, ReLU (wave2.md §3.2)."""
+    maps = torch.relu(maps)
+    lo = maps.amin((-2, -1), keepdim=True)
+    hi = maps.amax((-2, -1), keepdim=True)
+    return torch.relu((maps - lo - eps) / (hi - lo + eps))

@@ -40,6 +40,12 @@ PROTOCOLS = dict(
     wood=dict(seed_thresholds=_range(0.08, 0.14, 0.01),
               ir_label=dict(conf_fg=0.30, conf_bg=0.15, cam_power=1.0),
               random_walk=dict(cam_power=1.5, bg_threshold=0.22)),
+    # ACR: its evaluation.py sweeps 0.00..0.09 (training-time eval_in_script: 0.15..0.34);
+    # the repository has no IR-label or random-walk step (it points to RIB, IRN-based):
+    # IRN's values.
+    acr=dict(seed_thresholds=_range(0.0, 0.09, 0.01),
+             ir_label=dict(conf_fg=0.30, conf_bg=0.05, cam_power=1.0),
+             random_walk=dict(cam_power=1.0, bg_threshold=0.25)),
 )
 
 

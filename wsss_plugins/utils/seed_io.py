@@ -95,3 +95,24 @@ def threshold_argmax(maps, threshold):
     """Index map of ``argmax([threshold, maps...])`` (0 = the constant background channel)."""
     bg = np.full((1,) + maps.shape[1:], threshold, dtype=maps.dtype)
     return np.argmax(np.concatenate([bg, maps]), 0)
+
+
+def seed_from_class_dict(maps, path='<dict>'):
+    """A reference-format seed ``{class index: float32 [H, W]}`` (ACR's ``infer_pl.py`` CAM
+    dicts: the image's classes only, 0-based, already normalised) → ``(keys, cam, high_res)``
+    for ``save_seed``. The stride-4 ``cam`` is the bilinear resize of the maps (the reference
+    keeps no stride-4 map)."""
+    import torch.nn.functional as F
+    from .image import strided_size
+    if not isinstance(maps, dict) or not all(isinstance(k, (int, np.integer)) for k in maps):
+        raise ValueError(f'{path}: expected a dict {{class index: [H, W] map}} (ACR format)')
+    keys = sorted(int(k) for k in maps)
+    if not keys:
+        raise ValueError(f'{path}: no class maps (the reference writes the image\'s classes)')
+    shapes = {np.shape(maps[k]) for k in keys}
+    if len(shapes) != 1 or len(next(iter(shapes))) != 2:
+        raise ValueError(f'{path}: class maps of different or non-2D shapes {sorted(shapes)}')
+    high_res = np.stack([np.asarray(maps[k], np.float32) for k in keys])
+    cam = F.interpolate(torch.from_numpy(high_res)[None], strided_size(high_res.shape[1:], 4),
+                        mode='bilinear', align_corners=False)[0]
+    return np.array(keys), cam, high_res

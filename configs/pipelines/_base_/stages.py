@@ -15,7 +15,8 @@ configs = dict(
              detector='configs/bbam/faster-rcnn_r18_fpn_toy.py',
              d2_detector='configs/detectron2/faster_rcnn_R_18_FPN_toy.yaml',
              d2_mask_rcnn='configs/detectron2/mask_rcnn_R_18_FPN_toy.yaml',
-             mask_rcnn='configs/bbam/mask-rcnn_r18_fpn_toy.py', wood='configs/wood/wood_toy.py'),
+             mask_rcnn='configs/bbam/mask-rcnn_r18_fpn_toy.py', wood='configs/wood/wood_toy.py',
+             acr='configs/acr/acr_toy.py'),
     full=dict(cam='configs/cam/cam_r50_voc.py', amn='configs/amn/amn_r50_voc.py',
               irn='configs/irn/irn_r50_voc.py',
               deeplab='configs/deeplabv2/deeplabv2_r101_voc_pseudo.py',
@@ -24,7 +25,7 @@ configs = dict(
               d2_detector='configs/detectron2/faster_rcnn_R_101_FPN_voc.yaml',
               d2_mask_rcnn='configs/detectron2/mask_rcnn_R_101_FPN_voc.yaml',
               mask_rcnn='configs/bbam/mask-rcnn_r101_fpn_voc.py',
-              wood='configs/wood/wood_r50_voc.py'),
+              wood='configs/wood/wood_r50_voc.py', acr='configs/acr/acr_wr38_voc.py'),
     full_coco14=dict(cam='configs/cam/cam_r50_coco14.py', amn='configs/amn/amn_r50_coco14.py',
                      irn='configs/irn/irn_r50_coco14.py',
                      deeplab='configs/deeplabv2/deeplabv2_r101_coco14_pseudo.py',
@@ -32,7 +33,8 @@ configs = dict(
                      detector='configs/bbam/faster-rcnn_r50_fpn_coco14.py',
                      d2_detector='configs/detectron2/faster_rcnn_R_50_FPN_coco14.yaml',
                      d2_mask_rcnn='configs/detectron2/mask_rcnn_R_50_FPN_coco14.yaml',
-                     mask_rcnn='configs/bbam/mask-rcnn_r50_fpn_coco14.py'))
+                     mask_rcnn='configs/bbam/mask-rcnn_r50_fpn_coco14.py',
+                     acr='configs/acr/acr_wr38_coco14.py'))
 options = dict(
     # No ImageNet weights at toy size: AMN and IRN start from the toy CAM classifier's
     # backbone, the toy Mask R-CNN from the toy Faster R-CNN. AdvCAM with T=6 climbing steps
@@ -40,6 +42,7 @@ options = dict(
     # the author suggests T=8 for other backbones, AdvCAM #7).
     toy=dict(amn=['load_from={cam.checkpoint}'], irn=['load_from={cam.checkpoint}'],
              wood=['load_from={cam.checkpoint}'],
+             acr=['model.backbone.init_cfg.checkpoint={cam.checkpoint}'],
              advcam=['seed_generators.advcam.adv_iter=6'],
              mask_rcnn=['load_from={detector.checkpoint}'],
              mask_rcnn_test=['val_evaluator.1.prediction_dir={out}/predictions']),
@@ -215,6 +218,27 @@ stage_wood_ir = dict(
     args=['{dataset}', '--seeds', '{wood_advcam_seeds.out}', '--preset', 'wood', '--out',
           '{out}'])
 
+# ACR (methods.md §5): classifier vs reconstructor (its own init: ImageNet ResNet-38d; the
+# toy: the toy CAM), its seeds, their evaluation (ACR's sweep 0.00-0.09 as the protocol),
+# the reconstructions figure (Fig. A6), and IR labels with IRN's thresholds (ACR has none).
+stage_acr = dict(
+    name='acr', tool='train',
+    args=['{acr_config}', '--dataset', '{dataset}', '--cfg-options', '{acr_options}'])
+stage_acr_seeds = dict(
+    name='acr_seeds', tool='make_seeds',
+    args=['{acr_config}', '{acr.checkpoint}', '--method', 'acr', '--out', '{out}',
+          '--dataset', '{dataset}'])
+stage_acr_eval = dict(
+    name='acr_eval', tool='eval_seeds',
+    args=['{dataset}', '--seeds', '{acr_seeds.out}', '--protocol', 'acr', '--sweep',
+          '{sweep}', '--out', '{out}/report.json', '{seed_eval_options}'])
+stage_acr_figure = dict(
+    name='acr_figure', tool='show_reconstructions',
+    args=['{acr_config}', '{acr.checkpoint}', '--out', '{out}', '--dataset', '{dataset}'])
+stage_acr_ir = dict(
+    name='acr_ir', tool='make_ir_labels',
+    args=['{dataset}', '--seeds', '{acr_seeds.out}', '--preset', 'acr', '--out', '{out}'])
+
 # IRN's instance pass (image-level labels): seeds + IRN → pseudo instances and the baseline
 # without the displacement field, both scored on `instance_split`; a standard Mask R-CNN
 # (MMDetection's mask loss: no ignore regions) trained on the pseudo instances.
@@ -331,6 +355,12 @@ row_cam_vs_wood = [
                       ('mean_recall', 'mean recall'),
                       ('region_fg_rate', 'context pixels called foreground'))
     for name, stage in (('CAM', 'cam_eval'), ('W-OoD', 'wood_eval'))]
+row_cam_vs_acr = [
+    dict(label=f'{name} seed mIoU, best of the sweep', file=f'{{{stage}.out}}/report.json',
+         key='best.mIoU', scale=100)
+    for name, stage in (('CAM', 'cam_eval'), ('ACR', 'acr_eval'))]
+row_acr = dict(label='ACR seed mIoU, ACR protocol', file='{acr_eval.out}/report.json',
+               key='protocol.mIoU', scale=100)
 row_wood_advcam = dict(label='AdvCAM on the W-OoD classifier: seed mIoU, AdvCAM protocol',
                        file='{wood_advcam_eval.out}/report.json', key='protocol.mIoU',
                        scale=100)
