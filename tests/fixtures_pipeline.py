@@ -16,12 +16,16 @@ The toy ``train`` split, where seeds and labels are evaluated, is the first tent
 ``train_aug``; label directories hold ``report.json`` (mIoU vs GT).
 
 ``bbam_pipeline``      configs/pipelines/bbam_toy.py (toy Faster R-CNN → BBAM maps of
-                       ``train_aug`` → pseudo instances and semantic labels → DeepLab-v2) on
-                       a smaller toy set (``bbam_toy_root``: 120 train_aug / 30 val images;
-                       BBAM costs ~2 s per CPU image). Same return value as ``toy_pipeline``.
+                       ``train_aug`` → pseudo instances and semantic labels → DeepLab-v2,
+                       Mask R-CNN on the instances and on the filled boxes; without the
+                       ground-truth Mask R-CNN) on a smaller toy set (``bbam_toy_root``: 120
+                       train_aug / 30 val images; BBAM costs ~2 s per CPU image). Same return
+                       value as ``toy_pipeline``.
 ``bbam_d2_pipeline``   configs/pipelines/bbam_d2_toy.py (the same in Detectron2: its Faster
                        R-CNN → BBAM through the Detectron2 adapter → labels → its Mask R-CNNs)
                        on the same smaller toy set.
+``run_sharing_stages``  another toy pipeline in a fresh work dir with some of the IRN toy
+                       pipeline's stages linked in (the instance-pass and ACR tests).
 """
 import json
 import os
@@ -48,6 +52,17 @@ def run_toy_pipeline(repo_root, toy_root, work_dir, *extra, pipeline=TOY_PIPELIN
                           env=dict(os.environ, WSSS_TOY_ROOT=toy_root, **(env or {})),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return proc, time.time() - start
+
+
+def run_sharing_stages(toy_pipeline, toy_root, repo_root, work_dir, pipeline, shared, *extra):
+    """Run ``pipeline`` in ``work_dir`` with the IRN toy pipeline's ``shared`` stages linked
+    in (reused: same commands and inputs); returns dict(work_dir, output, seconds, stage)."""
+    for name in shared:
+        os.symlink(toy_pipeline['stage'](name), osp.join(work_dir, name))
+    proc, seconds = run_toy_pipeline(repo_root, toy_root, work_dir, *extra, pipeline=pipeline)
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    return dict(work_dir=work_dir, output=proc.stdout, seconds=seconds,
+                stage=lambda name: osp.join(work_dir, name))
 
 
 def read_json(path):

@@ -8,7 +8,9 @@ config's global batch split over the processes, the CPU DDP wrapper), feeds the 
 ``global batch`` images of the training set without random augmentation (rank r takes
 the r-th slice of the per-process batch), backpropagates once through the wrapped model
 and saves (on rank 0) the loss averaged over the processes and the gradients, which DDP
-has averaged. Run with 1 and with N processes, the two files must agree.
+has averaged. Run with 1 and with N processes, the two files must agree. A model with its
+own ``train_step`` over several optimisers (ACR) takes one step instead, and every rank saves
+its parameters (``OUT.rank<r>``), which the separate DDP wrappers must keep equal.
 """
 import argparse
 import os
@@ -47,6 +49,15 @@ def main():
     model = runner.model
     module = model.module if is_model_wrapper(model) else model
     module.train()
+    if 'constructor' in cfg.optim_wrapper:  # own train_step over several optimisers (ACR)
+        wrappers = runner.build_optim_wrapper(runner.optim_wrapper)
+        wrappers.initialize_count_status(module, 0, 1)
+        start = {name: p.detach().clone() for name, p in module.named_parameters()}
+        model.train_step(batch, wrappers)
+        torch.save(dict(wrapper=type(model).__name__, start=start, params={
+            name: p.detach().clone() for name, p in module.named_parameters()}),
+            f'{args.out}.rank{rank}')
+        return
     data = module.data_preprocessor(batch, True)
     loss, _ = module.parse_losses(model(**data, mode='loss'))  # through DDP's forward
     loss.backward()

@@ -76,6 +76,25 @@ def test_two_processes_give_the_loss_and_gradients_of_one(repo_root, tiny_toy, t
     assert_same_step(one, two)
 
 
+def test_two_process_acr_step_syncs_both_networks(repo_root, tiny_toy, tmp_path):
+    """ACR under torchrun: each network is its own DDP (CPUSeparateDistributedDataParallel),
+    so after one train_step (both updates) on different halves of the batch the two
+    processes still hold the same parameters, moved from their start."""
+    out = str(tmp_path / 'acr')
+    options = ['model.backbone.init_cfg=None', 'train_dataloader.batch_size=4',
+               'model.backbone.norm_eval=True']
+    run(repo_root, tiny_toy, PROBE, osp.join(repo_root, 'configs', 'acr', 'acr_toy.py'), out,
+        '--work-dir', str(tmp_path / 'work'), '--cfg-options', *options, *QUIET_LOADER,
+        nproc=2)
+    ranks = [torch.load(f'{out}.rank{r}') for r in (0, 1)]
+    assert ranks[0]['wrapper'] == 'CPUSeparateDistributedDataParallel'
+    for name, value in ranks[0]['params'].items():
+        assert torch.equal(value, ranks[1]['params'][name]), name
+    moved = {name.split('.')[0] for name, value in ranks[0]['params'].items()
+             if not torch.equal(value, ranks[0]['start'][name])}
+    assert moved == {'classifier', 'reconstructor'}
+
+
 def test_torchrun_training_keeps_the_iterations_per_epoch(repo_root, tiny_toy, tmp_path):
     """16 images at global batch 8: 2 iterations per epoch with 1 process and with 2."""
     from mmengine.runner.checkpoint import _load_checkpoint

@@ -207,7 +207,7 @@ def test_train_step_steps_both_and_skips_a_non_finite_loss(toy_acr):
     MessageHub.get_current_instance().update_info('epoch', 5)
     before_c, before_r = snapshot(model.classifier), snapshot(model.reconstructor)
     log = model.train_step(toy_data(), wrappers)
-    assert log['keep_prob'].item() == pytest.approx(0.8 - 5 * 0.08)  # acr_toy: 8% per epoch
+    assert log["keep_prob"].item() == pytest.approx(0.8 - 5 * 0.16)  # acr_toy: 16% per epoch
     assert changed(before_c, model.classifier) and changed(before_r, model.reconstructor)
     assert log['loss_cu_target'] < 0 < log['loss_ru_target']
     nan_data = toy_data()

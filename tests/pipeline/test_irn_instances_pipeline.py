@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from fixtures_pipeline import last_checkpoint, run_toy_pipeline
+from fixtures_pipeline import last_checkpoint, run_sharing_stages
 
 PIPELINE = osp.join('configs', 'pipelines', 'irn_instances_toy.py')
 SHARED = ('cam', 'cam_seeds', 'cam_ir', 'irn', 'pseudo', 'pseudo_eval')
@@ -22,14 +22,9 @@ TRAIN_AUG = 300
 
 @pytest.fixture(scope='module')
 def instances_run(toy_pipeline, toy_root, repo_root, tmp_path_factory):
-    work_dir = str(tmp_path_factory.mktemp('pipeline_irn_instances_toy'))
-    for name in SHARED:
-        os.symlink(toy_pipeline['stage'](name), osp.join(work_dir, name))
-    proc, seconds = run_toy_pipeline(repo_root, toy_root, work_dir, '--until',
-                                     'components_eval', pipeline=PIPELINE)
-    assert proc.returncode == 0, proc.stdout[-6000:]
-    return dict(work_dir=work_dir, output=proc.stdout, seconds=seconds,
-                stage=lambda name: osp.join(work_dir, name))
+    return run_sharing_stages(toy_pipeline, toy_root, repo_root,
+                              str(tmp_path_factory.mktemp('pipeline_irn_instances_toy')),
+                              PIPELINE, SHARED, '--until', 'components_eval')
 
 
 def _json(path):

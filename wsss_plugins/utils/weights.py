@@ -58,8 +58,14 @@ WEIGHTS = [
          what='official AMN checkpoint (gaviotas/AMN README link), read by '
          '`tools/convert_checkpoint.py --src amn`', used_by='the converters'),
     dict(file='ilsvrc-cls_rna-a1_cls1000_ep-0001.params', url=None, sha256=None,
-         size='—', what='ResNet-38d ImageNet weights (itijyou/ademxapp, MXNet; PSA / '
-         'ACR); not used until the ACR configs exist (issue 15)', used_by='—'),
+         size='—', what='ResNet-38d ImageNet weights (itijyou/ademxapp, MXNet; PSA / SEAM; '
+         'ACR ships the same model as resnet_38d.params), read without mxnet by '
+         '`tools/convert_checkpoint.py --src resnet38d`', used_by='the converter'),
+    dict(file='data/pretrained/resnet38d.pth', url=None, sha256=None, size='—',
+         what='those ResNet-38d weights converted to our keys: `tools/convert_checkpoint.py '
+         '--src resnet38d ilsvrc-cls_rna-a1_cls1000_ep-0001.params THIS` (or a PSA-format '
+         '.pth)', used_by='ResNet-38d configs (configs/_base_/models/resnet38d.py: '
+         'cam_wr38_*, wood_wr38_voc, acr_wr38_*)'),
 ]
 
 

@@ -3,7 +3,7 @@
 #   model = dict(backbone={{_base_.resnet38d}}, in_channels=None)
 # Its ImageNet weights (the MXNet ilsvrc-cls_rna-a1_cls1000_ep-0001.params, user-supplied):
 #   python tools/convert_checkpoint.py --src resnet38d ilsvrc-cls_rna-a1_cls1000_ep-0001.params \
-#       pretrain/resnet38d.pth
+#       data/pretrained/resnet38d.pth
 # Every BN on running statistics with frozen affine parameters (the references' train()
 # override); PSA's classifier freezes conv1a + b2* (frozen_stages=1), ACR nothing.
 resnet38d_backbone = dict(
@@ -12,7 +12,7 @@ resnet38d_backbone = dict(
     out_indices=(2, ),  # conv6 (4096 channels, stride 8)
     norm_eval=True,
     frozen_stages=1,
-    init_cfg=dict(type='Pretrained', checkpoint='pretrain/resnet38d.pth'))
+    init_cfg=dict(type='Pretrained', checkpoint='data/pretrained/resnet38d.pth'))
 resnet38d = dict(resnet38d_backbone, _delete_=True)  # replaces the base config's backbone
 # W-OoD trains the last stages only (ResNet-50: layer3/4): here b5-b7, the dilated part.
 resnet38d_last_stages = dict(resnet38d, frozen_stages=3)

@@ -76,9 +76,15 @@ class ACR(BaseModel):
             else tuple(remnant_cells)
         self.keep_prob, self.keep_prob_step, self.min_kept = keep_prob, keep_prob_step, min_kept
 
+    def net(self, name):
+        """A network without its DDP wrapper (``MMSeparateDistributedDataParallel`` wraps
+        each): the other network's forwards in an update need no gradient sync."""
+        module = getattr(self, name)
+        return getattr(module, 'module', module)
+
     # inference (seeds): the classifier's maps
     def class_maps(self, inputs):
-        return self.classifier.class_maps(inputs)
+        return self.net('classifier').class_maps(inputs)
 
     def cam(self, inputs):
         return F.relu(self.class_maps(inputs))
@@ -102,12 +108,9 @@ class ACR(BaseModel):
         """RU: the weighted terms and the reconstructions (r_full, r_t, r_nt)."""
         size = inputs.shape[-2:]
         with torch.no_grad():
-            cam_t = target_map(self.classifier.class_maps(inputs), labels, targets, size)
+            cam_t = target_map(self.class_maps(inputs), labels, targets, size)
         removed_t, removed_nt = removed_parts(cam_t, grid)
-        feat, cams = self.reconstructor.encode(inputs)
-        decode = self.reconstructor.decoder
-        recon = (decode(feat.detach()), decode(feat * (1 - removed_t)),
-                 decode(feat * (1 - removed_nt)))
+        cams, recon = self.reconstructor(inputs, (1 - removed_t, 1 - removed_nt))
         losses = reconstructor_loss(inputs, cams.mean((2, 3)), labels, *recon, removed_t,
                                     removed_nt, self.ru_weights, self.min_kept)
         return losses, recon
@@ -115,12 +118,13 @@ class ACR(BaseModel):
     def classifier_losses(self, inputs, labels, targets):
         """CU: the weighted terms and the reconstructions (r_t, r_nt)."""
         size = inputs.shape[-2:]
-        cams = self.classifier.class_maps(inputs)
+        cams = self.classifier(inputs)
         soft_t = target_map(cams, labels, targets, size)
+        reconstructor = self.net('reconstructor')
         with torch.no_grad():
             predicted = F.interpolate(cams, size, mode='bilinear', align_corners=False).argmax(1)
-            feat = self.reconstructor.encode(inputs)[0]
-        decode = self.reconstructor.decoder
+            feat = reconstructor.encode(inputs)[0]
+        decode = reconstructor.decoder
         recon = (decode(feat * soft_t), decode(feat * (1 - soft_t)))
         losses = classifier_loss(inputs, cams.mean((2, 3)), labels, *recon, soft_t,
                                  (predicted == targets[:, None, None])[:, None],
@@ -139,9 +143,10 @@ class ACR(BaseModel):
         inputs = data['inputs']
         labels = image_labels(data['data_samples'], inputs.device)
         targets = target_classes(labels)
-        grid = remnant_grid(len(inputs), inputs.shape[-2:], self.current_keep_prob(),
-                            self.remnant_cells, device=inputs.device)
-        log_vars = dict(keep_prob=torch.tensor(self.current_keep_prob()))
+        keep_prob = self.current_keep_prob()
+        grid = remnant_grid(len(inputs), inputs.shape[-2:], keep_prob, self.remnant_cells,
+                            device=inputs.device)
+        log_vars = dict(keep_prob=torch.tensor(keep_prob))
 
         self.classifier.eval()
         self.reconstructor.train()
@@ -152,7 +157,7 @@ class ACR(BaseModel):
         self.classifier.train()
         self.reconstructor.eval()
         with optim_wrapper['classifier'].optim_context(self.classifier), \
-                frozen(self.reconstructor):
+                frozen(self.net('reconstructor')):
             losses = self.classifier_losses(inputs, labels, targets)[0]
         log_vars.update(self._update(losses, optim_wrapper['classifier'], 'cu'))
         self.reconstructor.train()

@@ -33,6 +33,10 @@ class ACRClassifierNet(BaseModule):
     def class_maps(self, inputs):
         return self.head(self.backbone(inputs)[-1])
 
+    def forward(self, inputs):
+        """The raw class maps (the one call a DDP wrapper of this network sees)."""
+        return self.class_maps(inputs)
+
 
 class UNetDown(nn.Sequential):
     """4×4 stride-2 conv (no bias), InstanceNorm (not on the first and last), LeakyReLU 0.2,
@@ -133,3 +137,9 @@ class ACRReconstructorNet(ACRClassifierNet):
         feat = torch.cat([self.dr1(conv4), self.dr2(conv5), self.fc_recon(conv6)], 1)
         feat = F.interpolate(feat, inputs.shape[-2:], mode='bilinear', align_corners=False)
         return feat, self.head(conv6)
+
+    def forward(self, inputs, kept=()):
+        """RU in one call (one forward per step under DDP): ``(class maps, [Dec(X.detach()),
+        Dec(X·k) for k in kept])``."""
+        feat, cams = self.encode(inputs)
+        return cams, [self.decoder(feat.detach())] + [self.decoder(feat * k) for k in kept]
