@@ -9,7 +9,7 @@ model = dict(ru_weights=(1.0, 0.2, 0.2, 0.2), cu_weights=(1.0, 0.3, 0.2))
 _lr = dict(optimizer=dict(lr=0.005))
 optim_wrapper = dict(classifier=_lr, reconstructor=_lr)
 param_scheduler = [
-    dict(type='PolyLR', power=0.9, eta_min=0., begin=0, end=3, by_epoch=True,
+    dict(type='PolyOptimizerLR', power=0.9, eta_min=0., begin=0, end=3, by_epoch=True,
          convert_to_iter_based=True)
 ]
 train_cfg = dict(max_epochs=3, val_interval=3)

@@ -243,3 +243,19 @@ def test_voc_optimisers_follow_the_official_parameter_groups(repo_root):
     assert opt.defaults['momentum'] == 5e-4  # the PolyOptimizer positional quirk
     assert not any(p.requires_grad for m in model.modules()
                    if isinstance(m, torch.nn.BatchNorm2d) for p in m.parameters())
+
+
+def test_the_official_poly_holds_its_last_value_after_40_of_100_epochs():
+    """PolyOptimizer: lr·(1 − i/T)^0.9 for i < T, then (1/T)^0.9·lr held (MMEngine's PolyLR
+    would reach 0 at T − 1 and train nothing after it)."""
+    from wsss_plugins.engine.schedulers import PolyOptimizerLR
+    param = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([param], lr=0.01)
+    scheduler = PolyOptimizerLR(opt, power=0.9, begin=0, end=10, by_epoch=False)
+    lrs = []
+    for _ in range(15):
+        lrs.append(opt.param_groups[0]['lr'])
+        opt.step()
+        scheduler.step()
+    expected = [0.01 * (1 - i / 10) ** 0.9 for i in range(10)] + [0.01 * 0.1 ** 0.9] * 5
+    assert lrs == pytest.approx(expected, rel=1e-9)

@@ -12,11 +12,12 @@ optim_wrapper = dict(constructor='MultiOptimWrapperConstructor', classifier=_sgd
                      reconstructor=_sgd)
 # The official poly: max_step computed for 40 epochs inside pl.Trainer(max_epochs=100), so
 # after epoch 40 the lr stays at (1/52880)^0.9 = 5.6e-5 of its start while SRF's keep
-# probability goes on falling (to 0 at epoch 80). We keep it: the released 59.9 mIoU seeds
-# come from it (PolyLR stops updating at `end`, leaving the last value, as the reference).
+# probability goes on falling (to 0 at epoch 80). We keep it (the released 59.9 mIoU seeds
+# come from it): PolyOptimizerLR (engine/schedulers.py) gives PolyOptimizer's values and holds
+# the last one after `end` (MMEngine's PolyLR would reach 0 and train nothing for 60 epochs).
 # Poly over all 100 epochs: param_scheduler.0.end=100.
 param_scheduler = [
-    dict(type='PolyLR', power=0.9, eta_min=0., begin=0, end=40, by_epoch=True,
+    dict(type='PolyOptimizerLR', power=0.9, eta_min=0., begin=0, end=40, by_epoch=True,
          convert_to_iter_based=True)
 ]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=100, val_interval=100)

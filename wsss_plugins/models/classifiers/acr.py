@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 import torch
 import torch.nn.functional as F
+from mmengine.dist import all_reduce
 from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 from mmseg.registry import MODELS
@@ -133,9 +134,13 @@ class ACR(BaseModel):
 
     def _update(self, losses, optim_wrapper, name):
         loss, log_vars = self.parse_losses(losses)
-        if torch.isfinite(loss):
+        # every process skips together (a lone skip would leave the others waiting in DDP's
+        # gradient all-reduce); no-op without a process group
+        finite = torch.isfinite(loss).float().reshape(1)
+        all_reduce(finite, op='min')
+        if finite.item() == 1:
             optim_wrapper.update_params(loss)
-        log_vars[f'{name}_skipped'] = torch.tensor(float(not torch.isfinite(loss)))
+        log_vars[f'{name}_skipped'] = 1 - finite[0]
         return {(k if k != 'loss' else f'loss_{name}'): v for k, v in log_vars.items()}
 
     def train_step(self, data, optim_wrapper):
