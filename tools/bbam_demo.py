@@ -76,7 +76,7 @@ def _save_figure(path, img, panel, boxes, captions):
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
 
-    from wsss_plugins.utils.io import atomic_write
+    from wsss_plugins.utils.io import atomic_save_figure
     fig, axes = plt.subplots(1, 2, figsize=(8, 4 * img.shape[0] / img.shape[1] + 0.4))
     for ax, (title, shown) in zip(axes, (('detections', img), ('BBAM maps', panel))):
         ax.imshow(shown)
@@ -87,8 +87,7 @@ def _save_figure(path, img, panel, boxes, captions):
         axes[0].text(x1, y1, caption, fontsize=7, color='white', va='bottom',
                      bbox=dict(facecolor='black', alpha=0.6, pad=1, lw=0))
     fig.tight_layout()
-    with atomic_write(path) as f:
-        fig.savefig(f, format='png', dpi=100)
+    atomic_save_figure(fig, path, dpi=100)
     plt.close(fig)
 
 

@@ -93,7 +93,7 @@ def _save(path, rows, titles):
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
 
-    from wsss_plugins.utils.io import atomic_write
+    from wsss_plugins.utils.io import atomic_save_figure
     fig, axes = plt.subplots(len(rows), 4, figsize=(8, 2.1 * len(rows)), squeeze=False)
     for r, (row, names) in enumerate(zip(rows, titles)):
         for c, (panel, name) in enumerate(zip(row, names)):
@@ -102,8 +102,7 @@ def _save(path, rows, titles):
             ax.set_title(name, fontsize=8)
             ax.axis('off')
     fig.tight_layout()
-    with atomic_write(path) as f:
-        fig.savefig(f, format='png', dpi=80)
+    atomic_save_figure(fig, path, dpi=80)
     plt.close(fig)
 
 

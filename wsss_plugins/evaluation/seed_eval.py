@@ -14,7 +14,7 @@ from PIL import Image
 
 from ..utils.seed_io import (SeedDatasetMismatch, check_seed_dir, load_seed, seed_path,
                               seed_to_label)
-from ..utils.io import atomic_write, progress
+from ..utils.io import atomic_save_figure, progress
 from .confusion import ConfusionMatrix
 
 
@@ -129,6 +129,5 @@ def plot_curve(report, path, title=None):
     ax.set_title(title or f"best {100 * best['mIoU']:.1f} at {best['threshold']:g}")
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    with atomic_write(path) as f:
-        fig.savefig(f, format='png')
+    atomic_save_figure(fig, path)
     plt.close(fig)

@@ -33,7 +33,7 @@ import os.path as osp
 
 import numpy as np
 
-from ..utils.io import atomic_write
+from ..utils.io import atomic_save_figure, atomic_write
 
 
 def _lookup(data, key):
@@ -53,11 +53,6 @@ def _load(runner, path_template):
         return path, None
     with open(path) as f:
         return path, json.load(f)
-
-
-def _save_figure(fig, path):
-    with atomic_write(path) as f:
-        fig.savefig(f, format='png', dpi=100)
 
 
 def write_report(cfg, runner):
@@ -107,7 +102,7 @@ def write_report(cfg, runner):
         ax.grid(alpha=0.3)
         ax.legend()
         fig.tight_layout()
-        _save_figure(fig, osp.join(fig_dir, 'miou_vs_threshold.png'))
+        atomic_save_figure(fig, osp.join(fig_dir, 'miou_vs_threshold.png'), dpi=100)
         plt.close(fig)
         md += ['## Seed mIoU against the background threshold', '',
                '![mIoU vs threshold](figures/miou_vs_threshold.png)', '']
@@ -133,7 +128,7 @@ def write_report(cfg, runner):
         ax.set_title('Per-class IoU')
         ax.legend(fontsize=8)
         fig.tight_layout()
-        _save_figure(fig, osp.join(fig_dir, 'per_class_iou.png'))
+        atomic_save_figure(fig, osp.join(fig_dir, 'per_class_iou.png'), dpi=100)
         plt.close(fig)
         md += ['## Per-class IoU', '', f'Classes present in the evaluated split: '
                f'{", ".join(names)} ({len(names)} of {len(bars[0][1])}).', '',
@@ -233,7 +228,7 @@ def _write_overlays(runner, spec, path):
             if row == 0:
                 ax.set_title(title, fontsize=9)
     fig.tight_layout()
-    _save_figure(fig, path)
+    atomic_save_figure(fig, path, dpi=100)
     plt.close(fig)
     seeds = [f'{col["label"]} {col["threshold"]:g}' for col, key, _ in columns if key == 'seeds']
     return (f'{n} images of {dataset.ann_file}' + (

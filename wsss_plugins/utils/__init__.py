@@ -1,6 +1,6 @@
-from .io import atomic_write, atomic_save_png, progress
+from .io import atomic_save_figure, atomic_save_png, atomic_write, progress
 
-__all__ = ['atomic_write', 'atomic_save_png', 'progress', 'import_submodules']
+__all__ = ['atomic_write', 'atomic_save_figure', 'atomic_save_png', 'progress', 'import_submodules']
 
 
 def import_submodules(package_name, package_path):

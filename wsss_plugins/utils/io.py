@@ -31,6 +31,12 @@ def atomic_write(path, mode='wb'):
         raise
 
 
+def atomic_save_figure(fig, path, dpi='figure'):
+    """Save a matplotlib figure as PNG, atomically (every report and demo figure)."""
+    with atomic_write(path) as f:
+        fig.savefig(f, format='png', dpi=dpi)
+
+
 def atomic_save_png(path, label, palette=None):
     """Write a uint8 label map as PNG (optionally palette-indexed), atomically."""
     label = np.asarray(label)

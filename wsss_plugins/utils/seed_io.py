@@ -14,7 +14,9 @@ import os.path as osp
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
+from .image import strided_size
 from .io import atomic_write
 
 
@@ -102,8 +104,6 @@ def seed_from_class_dict(maps, path='<dict>'):
     dicts: the image's classes only, 0-based, already normalised) → ``(keys, cam, high_res)``
     for ``save_seed``. The stride-4 ``cam`` is the bilinear resize of the maps (the reference
     keeps no stride-4 map)."""
-    import torch.nn.functional as F
-    from .image import strided_size
     if not isinstance(maps, dict) or not all(isinstance(k, (int, np.integer)) for k in maps):
         raise ValueError(f'{path}: expected a dict {{class index: [H, W] map}} (ACR format)')
     keys = sorted(int(k) for k in maps)
