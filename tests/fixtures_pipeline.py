@@ -18,8 +18,8 @@ The toy ``train`` split, where seeds and labels are evaluated, is the first tent
 ``bbam_pipeline``      configs/pipelines/bbam_toy.py (toy Faster R-CNN → BBAM maps of
                        ``train_aug`` → pseudo instances and semantic labels → DeepLab-v2,
                        Mask R-CNN on the instances and on the filled boxes; without the
-                       ground-truth Mask R-CNN) on a smaller toy set (``bbam_toy_root``: 120
-                       train_aug / 30 val images; BBAM costs ~2 s per CPU image). Same return
+                       ground-truth Mask R-CNN) on a smaller toy set (``bbam_toy_root``: 60
+                       train_aug / 20 val images; BBAM costs ~2 s per CPU image). Same return
                        value as ``toy_pipeline``.
 ``bbam_d2_pipeline``   configs/pipelines/bbam_d2_toy.py (the same in Detectron2: its Faster
                        R-CNN → BBAM through the Detectron2 adapter → labels → its Mask R-CNNs)
@@ -39,7 +39,7 @@ import pytest
 TOY_PIPELINE = osp.join('configs', 'pipelines', 'cam_irn_toy.py')
 BBAM_PIPELINE = osp.join('configs', 'pipelines', 'bbam_toy.py')
 BBAM_D2_PIPELINE = osp.join('configs', 'pipelines', 'bbam_d2_toy.py')
-BBAM_TOY_SPLITS = dict(train_aug=120, val=30)
+BBAM_TOY_SPLITS = dict(train_aug=60, val=20)  # the CI budget: half the BBAM pass of 120/30
 
 
 def run_toy_pipeline(repo_root, toy_root, work_dir, *extra, pipeline=TOY_PIPELINE, env=None):

@@ -1,7 +1,8 @@
 """Seed mIoU against ground truth, at one background threshold or over a sweep.
 
     python tools/eval_seeds.py CONFIG --seeds SEED_DIR [--split train] [--protocol irn] \
-        [--threshold T | --sweep 0.05:0.60:0.05] [--out report.json] \
+        [--threshold T | --sweep 0.05:0.60:0.05] [--thresholds thresholds.json] \
+        [--out report.json] \
         [--dataset DATASET_CONFIG] [--cfg-options data_root=DIR]
 
 ``CONFIG`` is a dataset config (``configs/_base_/datasets/voc12.py``) or any config with
@@ -21,7 +22,7 @@ import os.path as osp
 
 import wsss_plugins  # noqa: F401 - registers the datasets
 from wsss_plugins.engine import add_config_args, add_split_arg
-from wsss_plugins.utils.protocols import PROTOCOLS
+from wsss_plugins.utils.protocols import PROTOCOLS, read_selected
 
 
 def parse_args():
@@ -34,6 +35,9 @@ def parse_args():
     thr = parser.add_mutually_exclusive_group()
     thr.add_argument('--threshold', type=float, help='one more fixed background threshold')
     thr.add_argument('--sweep', help='START:STOP:STEP, e.g. 0.05:0.60:0.05 (end inclusive)')
+    parser.add_argument('--thresholds', metavar='JSON',
+                        help='thresholds.json of tools/select_thresholds.py seed: its selected '
+                             'threshold is evaluated too and reported as `calibrated`')
     parser.add_argument('--protocol', default='irn', choices=sorted(PROTOCOLS),
                         help='the seed evaluation rule of the reference (default irn)')
     parser.add_argument('--key', choices=['high_res', 'cam'], default='high_res')
@@ -63,13 +67,19 @@ def main():
     samples = [(sample_name(i), i['seg_map_path'], i['img_labels']) for i in infos]
     extra = parse_sweep(args.sweep) if args.sweep else (
         [] if args.threshold is None else [args.threshold])
+    calibrated = read_selected(args.thresholds, 'seed')['threshold'] if args.thresholds \
+        else None
     thresholds = sorted({round(t, 6) for t in
-                         [*PROTOCOLS[args.protocol]['seed_thresholds'], *extra]})
+                         [*PROTOCOLS[args.protocol]['seed_thresholds'], *extra,
+                          *([] if calibrated is None else [calibrated])]})
     region = args.region and osp.join(cfg.data_root, args.region)
     report = evaluate_seeds(args.seeds, samples, thresholds, dataset.metainfo['classes'],
                             key=args.key, power=args.power, region_dir=region)
     report['split'] = split
     report['protocol'] = protocol_result(report, args.protocol)
+    if calibrated is not None:  # the threshold chosen on the calibration split
+        report['calibrated'] = next(r for r in report['results']
+                                    if r['threshold'] == round(calibrated, 6))
 
     for thr, miou in zip(report['thresholds'], report['mIoU']):
         print(f'threshold {thr:.3f}  mIoU {100 * miou:.2f}')
@@ -78,6 +88,9 @@ def main():
           f'mIoU {100 * ref["mIoU"]:.2f} ({report["num_images"]} images of {split})'
           + (f', region pixels called foreground {100 * ref["region_fg_rate"]:.1f}%'
              if ref.get('region_fg_rate') is not None else ''))
+    if calibrated is not None:
+        print(f'calibrated threshold {calibrated:g} (selected on the calibration split): '
+              f'mIoU {100 * report["calibrated"]["mIoU"]:.2f}')
     print(f'best of all {len(thresholds)} thresholds (GT-selected): threshold '
           f'{best["threshold"]:g}, mIoU {100 * best["mIoU"]:.2f}; all background: '
           f'{100 * report["all_background_mIoU"]:.2f}')

@@ -1,7 +1,8 @@
 """Seeds + trained IRN → semantic pseudo labels by IRN's random walk (methods.md §0 step 6).
 
     python tools/make_pseudo_labels.py configs/irn/irn_r50_voc.py IRN.pth --seeds SEED_DIR \
-        --out work_dirs/voc/pseudo_label [--split train_aug] [--preset irn] \
+        --out work_dirs/voc/pseudo_label [--split train_aug] \
+        [--preset irn | --thresholds thresholds.json] \
         [--dataset DATASET_CONFIG] [--device cuda]
 
 Writes ``OUT/<name>.png`` (0..C), skipping files that exist (resumable), and
@@ -19,7 +20,7 @@ from wsss_plugins.engine import (add_pass_args, default_device, init_pass_launch
                                  load_tool_config)
 from wsss_plugins.refine.random_walk import RW_METHODS
 from wsss_plugins.utils.checkpoint import load_model
-from wsss_plugins.utils.protocols import PROTOCOLS, presets_help
+from wsss_plugins.utils.protocols import PROTOCOLS, presets_help, read_selected
 
 
 def main():
@@ -29,6 +30,9 @@ def main():
                         help='per-method random walk: ' + presets_help('random_walk'))
     parser.add_argument('--bg-threshold', type=float, help='override the preset')
     parser.add_argument('--cam-power', type=float, help='override the preset')
+    parser.add_argument('--thresholds', metavar='JSON',
+                        help='thresholds.json of tools/select_thresholds.py random_walk: its '
+                             'selected background threshold and cam power replace the preset')
     parser.add_argument('--beta', type=float, default=10)
     parser.add_argument('--exp-times', type=int, default=8, help='T^(2^exp_times)')
     parser.add_argument('--radius', type=int, default=5)
@@ -39,6 +43,8 @@ def main():
     init_pass_launcher(args.launcher)  # torchrun: the images are sharded over the ranks
 
     params = dict(PROTOCOLS[args.preset]['random_walk'])
+    if args.thresholds:
+        params.update(read_selected(args.thresholds, 'random_walk'))
     for key in ('bg_threshold', 'cam_power'):
         if getattr(args, key) is not None:
             params[key] = getattr(args, key)

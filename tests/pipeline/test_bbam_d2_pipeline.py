@@ -4,7 +4,7 @@ through the Detectron2 adapter, the shared label pass, and Detectron2 Mask R-CNN
 instances (seed-growing head, ignore regions from the th 0.2 json) and on the filled boxes,
 scored by the MMDetection path's instance metric.
 
-Measured on this toy set (120 train_aug / 30 val; the README has the numbers): the floors
+Measured on this toy set (60 train_aug / 20 val; the README has the numbers): the floors
 below sit a few points under them.
 """
 import os

@@ -5,7 +5,7 @@ filled boxes, a DeepLab-v2 trained on them, Mask R-CNNs on the pseudo instances,
 boxes and the ground truth, and the report; the detection-demo preset on the same detector;
 the COCO Mask R-CNN config's mask AP on the toy's COCO json.
 
-Measured on this toy set (120 train_aug / 30 val; see the README for the numbers): the
+Measured on this toy set (60 train_aug / 20 val; see the README for the numbers): the
 floors below sit a few points under them.
 """
 import json

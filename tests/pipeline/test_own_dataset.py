@@ -27,6 +27,7 @@ TRAIN_AUG, VAL = 120, 20
 SEEDS_OVER_BASELINE = 0.27
 PSEUDO_OVER_BASELINE = 0.08
 DEEPLAB_FLOOR = 30.0
+CALIBRATED_TOLERANCE = 0.02  # calibrated pseudo masks >= preset ones - 2 points (mIoU)
 
 DATASET_CONFIG = """\
 # My dataset: VOC layout, three classes.
@@ -60,7 +61,7 @@ def own_pipeline(tmp_path_factory):
     proc = subprocess.run(
         [sys.executable, osp.join(REPO_ROOT, 'tools', 'run_pipeline.py'),
          osp.join('configs', 'pipelines', 'cam_irn.py'), '--dataset', str(config),
-         '--size', 'toy', '--work-dir', work_dir],
+         '--size', 'toy', '--work-dir', work_dir, '--cfg-options', 'thresholds=calibrated'],
         cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env=dict(os.environ, WSSS_TOY_ROOT=str(base / 'no_toy_here')))
     assert proc.returncode == 0, proc.stdout[-6000:]
@@ -100,6 +101,23 @@ def test_seeds_and_pseudo_masks_beat_the_all_background_baseline(own_pipeline):
     assert seeds['all_background_mIoU'] == pytest.approx(baseline)
     assert seeds['protocol']['mIoU'] > baseline + SEEDS_OVER_BASELINE
     assert report['mIoU'] > baseline + PSEUDO_OVER_BASELINE
+
+
+def test_calibrated_thresholds_transfer_to_the_own_dataset(own_pipeline):
+    """thresholds='calibrated' on the own dataset (other object sizes than the toy): the
+    calibrated pseudo masks are at least the preset ones' minus the tolerance; DeepLab-v2
+    trained on them."""
+    stage = own_pipeline['stage']
+    preset = _json(osp.join(stage('pseudo_eval'), 'report.json'))['mIoU']
+    tuned = _json(osp.join(stage('cal_pseudo_eval'), 'report.json'))['mIoU']
+    seeds = _json(osp.join(stage('cal_seed_eval'), 'report.json'))
+    selected = _json(osp.join(stage('select_rw'), 'thresholds.json'))['selected']
+    print(f'own dataset: pseudo masks preset {100 * preset:.1f}, calibrated {100 * tuned:.1f}; '
+          f'seeds preset {100 * seeds["protocol"]["mIoU"]:.1f}, calibrated '
+          f'{100 * seeds["calibrated"]["mIoU"]:.1f}; selected {selected}')
+    assert tuned >= preset - CALIBRATED_TOLERANCE
+    log = open(osp.join(stage('deeplab'), '.stage_done.json')).read()
+    assert 'cal_pseudo' in log
 
 
 def test_report_follows_the_data(own_pipeline):

@@ -87,3 +87,35 @@ def test_seed_method_picks_a_seed_chain_and_skips_the_others(monkeypatch):
     with pytest.raises(PipelineError, match="seed_method 'wood' is not a key of seed_chains "
                                             r'\(cam, advcam, amn\)'):
         load_pipeline_config(pipeline, cfg_options={'seed_method': 'wood'})
+
+
+def test_calibrated_thresholds_insert_their_stages_before_deeplab(monkeypatch):
+    """thresholds='calibrated': the calibration stages run after the preset chain and before
+    DeepLab-v2, which then reads the calibrated pseudo labels; every stage checks out on VOC
+    (the AMN pipeline: its seeds and preset); a pipeline without the IRN chain is refused."""
+    monkeypatch.chdir(REPO_ROOT)
+    preset = load_pipeline_config(osp.join('configs', 'pipelines', 'amn_voc.py'))
+    cfg = load_pipeline_config(osp.join('configs', 'pipelines', 'amn_voc.py'),
+                               cfg_options={'thresholds': 'calibrated'})
+    names = [s['name'] for s in cfg.stages]
+    calibrated = [s['name'] for s in cfg.calibrated_stages]
+    at = names.index('calibration')
+    assert names[:at] == [s['name'] for s in preset.stages][:at] and names[at - 1] == 'pseudo_eval'
+    assert names[at:] == calibrated + ['deeplab', 'deeplab_test', 'deeplab_gt', 'deeplab_gt_test']
+    assert len(calibrated) == 10 and cfg.calibration_images == 100
+    runner = PipelineRunner(cfg, work_dir='unused', echo=False)
+    assert check_pipeline(runner) == []
+    expand = lambda name: runner._expand(  # noqa: E731
+        runner.stages[names.index(name)]['args'], name, names.index(name), stage_refs=False)
+    assert 'train_dataloader.dataset.data_prefix.seg_map_path={cal_pseudo.out}' in \
+        expand('deeplab')
+    select = expand('select_ir')
+    assert select[select.index('--seeds') + 1] == '{amn_seeds.out}'
+    assert select[select.index('--protocol') + 1] == 'amn'
+    assert expand('calibration')[:4] == ['split', cfg.dataset, '--num-images', '100']
+    assert 'calibration' in cfg.report and 'calibration' not in preset.report
+    with pytest.raises(PipelineError, match="thresholds='calibrated' calibrates the IRN chain"):
+        load_pipeline_config(osp.join('configs', 'pipelines', 'bbam_voc.py'),
+                             cfg_options={'thresholds': 'calibrated'})
+    with pytest.raises(PipelineError, match="thresholds must be 'preset' or 'calibrated'"):
+        load_pipeline_config(CAM_IRN, cfg_options={'thresholds': 'tuned'})

@@ -101,27 +101,32 @@ def generate_pseudo_labels(model, cfg, split, seed_dir, out_dir, bg_threshold=0.
     """Random-walk pseudo-label PNGs (0..C) of a split. Returns the report or None.
 
     Sharded over torchrun ranks."""
-    import torch
-
     dataset, items = split_items(cfg, split)
     check_seed_dir(seed_dir, [it['name'] for it in items])
     os.makedirs(out_dir, exist_ok=True)
-    device = next(model.parameters()).device
     walk = dict(bg_threshold=bg_threshold, cam_power=cam_power, beta=beta,
                 exp_times=exp_times, radius=radius, method=method)
 
     def random_walk(item):
         img = read_rgb(item['img_path'])
         seed = load_checked_seed(seed_dir, item, img.shape[:2])
-        # IRN's float64 normalisation, as the seed passes (not the preprocessor's float32)
-        edge, _ = model.predict_edge(torch.from_numpy(normalize(img))[None].to(device))
         atomic_save_png(_png(out_dir, item),
-                        random_walk_label(seed, edge.cpu(), img.shape[:2], **walk))
+                        random_walk_label(seed, predict_edge(model, img), img.shape[:2],
+                                          **walk))
 
     result = run_per_image(items, partial(_png, out_dir), random_walk, *get_dist_info(),
                            desc='random walk')
     return _finish(result, f'pseudo labels in {out_dir}', dataset, items, out_dir, dict(
         stage='pseudo_label', split=split, seed_dir=seed_dir, **walk))
+
+
+def predict_edge(model, img):
+    """IRN's boundary map ``[h, w]`` (stride 4, CPU) of a uint8 RGB image, from IRN's float64
+    normalisation as the seed passes (not the preprocessor's float32)."""
+    import torch
+    device = next(model.parameters()).device
+    edge, _ = model.predict_edge(torch.from_numpy(normalize(img))[None].to(device))
+    return edge.cpu()
 
 
 def write_report(dataset, items, out_dir, settings):

@@ -40,6 +40,14 @@ PIPELINE_VARIABLES = dict(
                 'rw_preset, and skips the stages only other chains list',
     instance_split='split (or role) the pseudo instances are scored on (IRN: VOC train)',
     cam_protocol="the seed protocol the CAM seeds are reported under (default 'irn')",
+    thresholds="'preset' (the references' fixed thresholds, default) or 'calibrated' (chosen "
+               'on a calibration split: `calibrated_stages` join the run, DeepLab-v2 trains on '
+               'their pseudo labels)',
+    calibration_images='calibration images ({size: number} or a number)',
+    calibration_seed='seed of the calibration draw',
+    pseudo_labels='the pseudo labels DeepLab-v2 trains on (set by `thresholds`)',
+    calibrated_stages='the stages thresholds=\'calibrated\' inserts before DeepLab-v2',
+    calibration_report='the report section of the calibrated run (preset vs calibrated)',
     seed_eval_options='extra arguments of the seed evaluations, e.g. '
                       "['--region', 'ContextMask'] (the context toy's bands)",
 )
@@ -94,6 +102,13 @@ def load_pipeline_config(path, dataset=None, size=None, cfg_options=None):
         cfg[role] = ds.get(role, default)
     if cfg.get('seed_method') is not None:
         apply_seed_method(cfg, path)
+    if isinstance(cfg.get('calibration_images'), dict):
+        cfg.calibration_images = cfg.calibration_images[cfg.size]
+    if cfg.get('thresholds', 'preset') not in ('preset', 'calibrated'):
+        raise PipelineError(f"{path}: thresholds must be 'preset' or 'calibrated', got "
+                            f'{cfg.thresholds!r}')
+    if cfg.get('thresholds') == 'calibrated':
+        apply_calibration(cfg, path)
     if not cfg.get('work_dir'):
         stem = lambda p: osp.splitext(osp.basename(p))[0]  # noqa: E731
         cfg.work_dir = osp.join('work_dirs', f'pipeline_{stem(path)}_{stem(cfg.dataset)}_'
@@ -114,6 +129,22 @@ def apply_seed_method(cfg, path):
     others = {s for method, c in chains.items() if method != cfg.seed_method
               for s in c['stages']} - set(chain['stages'])
     cfg.skip = list(cfg.get('skip', [])) + sorted(others - set(cfg.get('skip', [])))
+
+
+def apply_calibration(cfg, path):
+    """``thresholds='calibrated'``: the calibrated stages join the run before the first stage
+    that reads ``{pseudo_labels}`` (DeepLab-v2; else at the end), DeepLab-v2 reads their
+    pseudo labels, and the report gains its preset-vs-calibrated section."""
+    names = [s['name'] for s in cfg.stages]
+    if not {'irn', 'pseudo', 'pseudo_eval'} <= set(names):
+        raise PipelineError(f"{path}: thresholds='calibrated' calibrates the IRN chain (stages "
+                            'irn, pseudo, pseudo_eval), which this pipeline does not run')
+    reads = [i for i, s in enumerate(cfg.stages) if any('{pseudo_labels}' in str(a)
+                                                        for a in s['args'])]
+    at = reads[0] if reads else len(cfg.stages)
+    cfg.stages = list(cfg.stages[:at]) + list(cfg.calibrated_stages) + list(cfg.stages[at:])
+    cfg.pseudo_labels = '{cal_pseudo.out}'
+    cfg.report = dict(cfg.get('report', {}), calibration=cfg.calibration_report)
 
 
 def check_pipeline(runner):

@@ -142,6 +142,9 @@ def write_report(cfg, runner):
             title = overlay.get('title', 'Seeds and pseudo labels on training images')
             md += [f'## {title}', '', caption, '', f'![overlays](figures/{figure})', '']
 
+    if spec.get('calibration'):
+        md += _calibration_section(runner, spec['calibration'], fig_dir)
+
     for entry in spec.get('figures', []):  # PNGs a stage drew (e.g. ACR's reconstructions)
         try:
             path = runner._resolve(entry['file'], '_report', len(runner.names))
@@ -154,6 +157,79 @@ def write_report(cfg, runner):
     with atomic_write(osp.join(runner.work_dir, 'report.md'), 'w') as f:
         f.write('\n'.join(md))
     return table
+
+
+THRESHOLD_NAMES = dict(seed_threshold='seed background threshold',
+                       conf_fg='IR labels: conf_fg', conf_bg='IR labels: conf_bg',
+                       rw_bg_threshold='random walk: background threshold',
+                       rw_cam_power='random walk: CAM power')
+
+
+def _calibration_section(runner, spec, fig_dir):
+    """Preset vs calibrated results side by side, the selected values, the selection curves
+    and the robustness figure (pseudo-mask mIoU against the random-walk threshold)."""
+    md = ['## Thresholds: fixed presets vs calibrated', '',
+          'Calibrated values are chosen on the calibration split only '
+          '(`tools/select_thresholds.py`); both columns are scored on the same images '
+          '(seeds, pseudo masks: the evaluation split; IR labels: the training split).', '',
+          '| result | preset (%) | calibrated (%) |', '| --- | ---: | ---: |']
+    for row in spec['results']:
+        cells = []
+        for side in ('preset', 'calibrated'):
+            data = _load(runner, row[side][0])[1]
+            value = _lookup(data, row[side][1]) if data is not None else None
+            cells.append('–' if value is None else f'{100 * float(value):.1f}')
+        md.append(f'| {row["label"]} | {cells[0]} | {cells[1]} |')
+    selection = _load(runner, spec['thresholds'])[1]
+    if selection:
+        md += ['', f'Selected on `{osp.relpath(selection["calibration"], runner.work_dir)}` '
+               f'(protocol {selection["protocol"]}):', '',
+               '| threshold | preset | calibrated |', '| --- | ---: | ---: |']
+        md += [f'| {label} | {selection["preset"][key]:g} | {selection["selected"][key]:g} |'
+               for key, label in THRESHOLD_NAMES.items() if key in selection['selected']]
+    curves = []
+    for template in spec.get('curves', []):
+        try:
+            path = runner._resolve(template, '_report', len(runner.names))
+        except Exception:
+            continue
+        if osp.isfile(path):
+            curves.append(osp.relpath(path, runner.work_dir))
+    if curves:
+        md += ['', 'Selection curves (calibration split):', '']
+        md += [f'![selection curve]({c})' for c in curves]
+    robust = {k: _load(runner, v)[1] for k, v in spec.get('robustness', {}).items()}
+    if robust.get('calibration') and robust.get('evaluation'):
+        _plot_robustness(robust, osp.join(fig_dir, 'rw_robustness.png'))
+        md += ['', '### Pseudo-mask mIoU against the random-walk threshold', '',
+               'AMN Fig. 6 extended to the masks: the calibration split (where the threshold '
+               'is chosen) beside the evaluation split, at the selected CAM power.', '',
+               '![robustness](figures/rw_robustness.png)']
+    return md + ['']
+
+
+def _plot_robustness(curves, path):
+    import matplotlib.pyplot as plt
+    chosen = curves['calibration']['selected']
+    preset = curves['calibration']['preset']
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for (name, curve), color in zip(curves.items(), ('C0', 'C1')):
+        for power, style in ((chosen['rw_cam_power'], '-'), (preset['rw_cam_power'], '--')):
+            if power in curve['powers']:
+                ax.plot(curve['thresholds'],
+                        [100 * v for v in curve['mIoU'][curve['powers'].index(power)]],
+                        style, color=color, label=f'{name} split, power {power:g}')
+            if chosen['rw_cam_power'] == preset['rw_cam_power']:
+                break
+    ax.axvline(preset['rw_bg_threshold'], color='grey', ls='--', lw=1, label='preset')
+    ax.axvline(chosen['rw_bg_threshold'], color='C3', ls=':', lw=1.5, label='selected')
+    ax.set(xlabel='random-walk background threshold', ylabel='pseudo-mask mIoU (%)',
+           title='Pseudo masks against the random-walk threshold')
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    atomic_save_figure(fig, path, dpi=100)
+    plt.close(fig)
 
 
 def _write_overlays(runner, spec, path):

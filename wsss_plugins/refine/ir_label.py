@@ -36,17 +36,22 @@ def make_ir_label(img, seed, conf_fg, conf_bg, cam_power=1.0, crf=None):
         cam_power: maps are raised to this power first (1 = IRN).
         crf: a ``DenseCRF`` with the label unary (default ``IRN_LABEL_CRF``).
     """
+    passes = crf_passes(img, seed, (conf_fg, conf_bg), cam_power, crf)
+    return combine_confident(passes[conf_fg], passes[conf_bg])
+
+
+def crf_passes(img, seed, thresholds, cam_power=1.0, crf=None):
+    """``{threshold: CRF label map (0 = bg, 1..C)}``: one label-unary CRF pass per constant
+    background score, the building block of ``make_ir_label`` (threshold selection reuses
+    each pass for every pair it belongs to)."""
     maps = seed['high_res'][1:] if seed['has_bg'] else seed['high_res']
     if maps.shape[1:] != img.shape[:2]:
         raise ValueError(f'seed maps {maps.shape[1:]} do not match the image {img.shape[:2]}')
     if cam_power != 1.0:
         maps = maps ** cam_power
     if maps.shape[0] == 0:  # no foreground class: the CRF needs >= 2 labels
-        return np.zeros(img.shape[:2], np.uint8)
+        return {t: np.zeros(img.shape[:2], np.uint8) for t in thresholds}
     crf = crf or DenseCRF(**IRN_LABEL_CRF)
-    lut = np.concatenate([[0], np.asarray(seed['keys'], dtype=np.int64) + 1])
-
-    def crf_pass(threshold):
-        return lut[crf(img, threshold_argmax(maps, threshold), n_labels=len(lut))]
-
-    return combine_confident(crf_pass(conf_fg), crf_pass(conf_bg))
+    lut = np.concatenate([[0], np.asarray(seed['keys'], dtype=np.int64) + 1]).astype(np.uint8)
+    return {t: lut[crf(img, threshold_argmax(maps, t), n_labels=len(lut))]
+            for t in dict.fromkeys(thresholds)}

@@ -119,21 +119,41 @@ def upsample_normalised(rw, img_size):
     return up
 
 
-def rw_to_label(rw, keys, img_size, bg_threshold=0.25):
-    """Propagated maps ``[K, h, w]`` (stride 4) → uint8 label map ``[H, W]`` (IRN)."""
-    scores = F.pad(upsample_normalised(rw, img_size), (0, 0, 0, 0, 1, 0), value=bg_threshold)
+def label_from_scores(scores, keys, bg_threshold=0.25):
+    """Normalised maps ``[K, H, W]`` → uint8 labels: argmax over a constant background
+    channel ``bg_threshold`` prepended (a tie goes to the background) and the maps, mapped
+    through the image's class keys (IRN)."""
+    scores = F.pad(torch.as_tensor(scores), (0, 0, 0, 0, 1, 0), value=bg_threshold)
     lut = np.concatenate([[0], np.asarray(keys, dtype=np.int64) + 1]).astype(np.uint8)
     return lut[scores.argmax(0).cpu().numpy()]
+
+
+def rw_to_label(rw, keys, img_size, bg_threshold=0.25):
+    """Propagated maps ``[K, h, w]`` (stride 4) → uint8 label map ``[H, W]`` (IRN)."""
+    return label_from_scores(upsample_normalised(rw, img_size), keys, bg_threshold)
+
+
+def random_walk_scores(seed, edge, img_size, cam_power=1.0, beta=10, exp_times=8, radius=5,
+                       method='sparse'):
+    """Seed (``load_seed`` dict; its stride-4 ``cam``) + boundary map → the walked maps
+    ``[K, H, W]`` at full resolution, divided by their global max; ``None`` for an image
+    without a foreground class. The background threshold is applied afterwards
+    (``label_from_scores``), so one walk serves a sweep of thresholds."""
+    cam = torch.as_tensor(seed['cam'][1:] if seed['has_bg'] else seed['cam'])
+    if cam.shape[0] == 0:
+        return None
+    if cam_power != 1.0:
+        cam = cam ** cam_power
+    edge = torch.as_tensor(edge, dtype=cam.dtype)
+    rw = propagate(cam, edge, radius=radius, beta=beta, exp_times=exp_times, method=method)
+    return upsample_normalised(rw, img_size)
 
 
 def random_walk_label(seed, edge, img_size, bg_threshold=0.25, cam_power=1.0, beta=10,
                       exp_times=8, radius=5, method='sparse'):
     """Seed (``load_seed`` dict; its stride-4 ``cam``) + boundary map → pseudo label."""
-    cam = torch.as_tensor(seed['cam'][1:] if seed['has_bg'] else seed['cam'])
-    if cam.shape[0] == 0:  # no foreground class
+    scores = random_walk_scores(seed, edge, img_size, cam_power=cam_power, beta=beta,
+                                exp_times=exp_times, radius=radius, method=method)
+    if scores is None:  # no foreground class
         return np.zeros(img_size, np.uint8)
-    if cam_power != 1.0:
-        cam = cam ** cam_power
-    edge = torch.as_tensor(edge, dtype=cam.dtype)
-    rw = propagate(cam, edge, radius=radius, beta=beta, exp_times=exp_times, method=method)
-    return rw_to_label(rw, seed['keys'], img_size, bg_threshold)
+    return label_from_scores(scores, seed['keys'], bg_threshold)

@@ -68,3 +68,30 @@ def presets_help(section):
     """One help line of every protocol's ``section`` values, from the table itself."""
     return '; '.join(f'{name} ' + '/'.join(f'{v:g}' for v in PROTOCOLS[name][section].values())
                      for name in sorted(PROTOCOLS)) + f' ({", ".join(PROTOCOLS["irn"][section])})'
+
+
+#: What each reader takes from a ``thresholds.json`` (tools/select_thresholds.py):
+#: {tool parameter: selected key}.
+SELECTED_KEYS = dict(seed=dict(threshold='seed_threshold'),
+                     ir_label=dict(conf_fg='conf_fg', conf_bg='conf_bg',
+                                   cam_power='ir_cam_power'),
+                     random_walk=dict(bg_threshold='rw_bg_threshold',
+                                      cam_power='rw_cam_power'))
+
+
+def read_selected(path, section):
+    """The values ``section`` (``seed``, ``ir_label``, ``random_walk``) takes from a
+    ``thresholds.json``, under the tool's parameter names; a file without them is an error
+    naming the missing keys and the selection that writes them."""
+    import json
+    import os.path as osp
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'thresholds file not found: {path}')
+    with open(path) as f:
+        selected = json.load(f).get('selected', {})
+    wanted = SELECTED_KEYS[section]
+    missing = [key for key in wanted.values() if key not in selected]
+    if missing:
+        raise KeyError(f'{path} has no selected {", ".join(missing)}: run tools/'
+                       f'select_thresholds.py {section} first')
+    return {param: selected[key] for param, key in wanted.items()}

@@ -55,6 +55,13 @@ skip = []
 instance_split = 'eval_split'
 cam_protocol = 'irn'
 seed_eval_options = []
+# 'preset': the references' fixed thresholds (reproduces the papers); 'calibrated': chosen on
+# a calibration split (tools/select_thresholds.py; `calibrated_stages` below join the run and
+# DeepLab-v2 trains on their pseudo labels, `pseudo_labels`).
+thresholds = 'preset'
+calibration_images = dict(toy=30, full=100, full_coco14=100)
+calibration_seed = 0
+pseudo_labels = '{pseudo.out}'
 
 stage_cam = dict(name='cam', tool='train',
                  args=['{cam_config}', '--dataset', '{dataset}', '--cfg-options', '{cam_options}'])
@@ -111,7 +118,7 @@ stage_pseudo_eval = dict(
 stage_deeplab = dict(
     name='deeplab', tool='train',
     args=['{deeplab_config}', '--dataset', '{dataset}', '--cfg-options',
-          'train_dataloader.dataset.data_prefix.seg_map_path={pseudo.out}',
+          'train_dataloader.dataset.data_prefix.seg_map_path={pseudo_labels}',
           '{deeplab_options}'])
 stage_deeplab_test = dict(
     name='deeplab_test', tool='test',
@@ -259,6 +266,71 @@ stage_mask_rcnn_irn = dict(
     args=['{mask_rcnn_config}', '--dataset', '{dataset}', '--cfg-options',
           'train_dataloader.dataset.ann_file={instances.out}/instances.json',
           'model.roi_head.mask_head.seed_growing=False', '{mask_rcnn_options}'])
+
+# Calibrated thresholds (thresholds='calibrated'): a calibration split held out from every
+# reported split → the seed threshold on it → the IR-label pair around it → IR labels and an
+# IRN trained on them → the random walk's threshold and power → calibrated pseudo labels;
+# the preset chain's seeds are scored again at the calibrated threshold, the calibrated
+# pseudo labels on the same split as the preset ones, and the walk's grid on that split for
+# the robustness figure. The loader inserts these before the stage reading
+# {pseudo_labels} (DeepLab-v2).
+_select = ['--seeds', '{seeds}', '--calibration', '{calibration.out}/calibration.txt',
+           '--protocol', '{rw_preset}']
+calibrated_stages = [
+    dict(name='calibration', tool='select_thresholds',
+         args=['split', '{dataset}', '--num-images', '{calibration_images}', '--seed',
+               '{calibration_seed}', '--out', '{out}']),
+    dict(name='select_seed', tool='select_thresholds',
+         args=['seed', '{dataset}', *_select, '--out', '{out}']),
+    dict(name='select_ir', tool='select_thresholds',
+         args=['ir_label', '{dataset}', *_select, '--selected',
+               '{select_seed.out}/thresholds.json', '--out', '{out}']),
+    dict(name='cal_ir', tool='make_ir_labels',
+         args=['{dataset}', '--seeds', '{seeds}', '--thresholds',
+               '{select_ir.out}/thresholds.json', '--out', '{out}']),
+    dict(name='cal_irn', tool='train',
+         args=['{irn_config}', '--dataset', '{dataset}', '--cfg-options',
+               'train_dataloader.dataset.data_prefix.seg_map_path={cal_ir.out}',
+               '{irn_options}']),
+    dict(name='select_rw', tool='select_thresholds',
+         args=['random_walk', '{irn_config}', '{cal_irn.checkpoint}', '--dataset', '{dataset}',
+               *_select, '--selected', '{select_ir.out}/thresholds.json', '--out', '{out}']),
+    dict(name='cal_pseudo', tool='make_pseudo_labels',
+         args=['{irn_config}', '{cal_irn.checkpoint}', '--seeds', '{seeds}', '--thresholds',
+               '{select_rw.out}/thresholds.json', '--out', '{out}', '--dataset', '{dataset}']),
+    dict(name='cal_pseudo_eval', tool='eval_labels',
+         args=['{dataset}', '--labels', '{cal_pseudo.out}', '--out', '{out}/report.json']),
+    dict(name='cal_seed_eval', tool='eval_seeds',
+         args=['{dataset}', '--seeds', '{seeds}', '--protocol', '{rw_preset}', '--sweep',
+               '{sweep}', '--thresholds', '{select_seed.out}/thresholds.json', '--out',
+               '{out}/report.json', '{seed_eval_options}']),
+    dict(name='rw_robustness', tool='select_thresholds',
+         args=['random_walk', '{irn_config}', '{cal_irn.checkpoint}', '--dataset', '{dataset}',
+               '--seeds', '{seeds}', '--split', '{eval_split}', '--protocol', '{rw_preset}',
+               '--out', '{out}'])]
+# The report's calibration section: the preset and the calibrated result side by side on the
+# evaluation split, the selected values, the selection curves and the robustness figure.
+calibration_report = dict(
+    results=[
+        dict(label='seed mIoU', preset=('{cal_seed_eval.out}/report.json', 'protocol.mIoU'),
+             calibrated=('{cal_seed_eval.out}/report.json', 'calibrated.mIoU')),
+        dict(label='IR labels: mIoU (255 as background)',
+             preset=('{ir_labels}/report.json', 'mIoU'),
+             calibrated=('{cal_ir.out}/report.json', 'mIoU')),
+        dict(label='IR labels: uncertain pixels',
+             preset=('{ir_labels}/report.json', 'uncertain_fraction'),
+             calibrated=('{cal_ir.out}/report.json', 'uncertain_fraction')),
+        dict(label='IR labels: accuracy of the confident pixels',
+             preset=('{ir_labels}/report.json', 'confident_accuracy'),
+             calibrated=('{cal_ir.out}/report.json', 'confident_accuracy')),
+        dict(label='pseudo-mask mIoU (random walk)',
+             preset=('{pseudo_eval.out}/report.json', 'mIoU'),
+             calibrated=('{cal_pseudo_eval.out}/report.json', 'mIoU'))],
+    thresholds='{select_rw.out}/thresholds.json',
+    curves=['{select_seed.out}/curve.png', '{select_ir.out}/curve.png',
+            '{select_rw.out}/curve.png'],
+    robustness=dict(calibration='{select_rw.out}/curve.json',
+                    evaluation='{rw_robustness.out}/curve.json'))
 
 # Report rows shared by the pipelines.
 # Seed rows: the reference protocol's number (utils/protocols.py; comparable with
