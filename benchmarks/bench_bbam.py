@@ -31,6 +31,7 @@ def parse_args():
     parser.add_argument('--proposals', type=int, default=200)
     parser.add_argument('--scale', type=float, default=3.0)
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--record', action='store_true', help='store the rows for make_table.py')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={
         'model.backbone.depth': 18, 'model.backbone.init_cfg': None,
         'model.neck.in_channels': [64, 128, 256, 512],
@@ -77,6 +78,15 @@ def main():
         print(f'{name:20s} {res["seconds"] / len(boxes):8.2f} '
               f'{one["seconds"] / res["seconds"]:5.2f}x')
     print(f'max |mask difference| {diff:.2e}')
+    if args.record:
+        from common import record
+        record('BBAM', [dict(
+            benchmark=f'BBAM {len(boxes)} boxes, {args.iterations} iterations, s/box: '
+                      'one box at a time vs boxes together',
+            reference=round(one['seconds'] / len(boxes), 3),
+            ours=round(together['seconds'] / len(boxes), 3),
+            ratio=round(one['seconds'] / together['seconds'], 2),
+            max_abs_diff=float(f'{diff:.2g}'))], torch.get_num_threads(), args.device)
 
 
 if __name__ == '__main__':

@@ -82,6 +82,7 @@ def main():
     parser.add_argument('--width', type=int, default=500)
     parser.add_argument('--pairs', type=int, default=16, help='(class, instance) pairs')
     parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--record', action='store_true', help='store the rows for make_table.py')
     args = parser.parse_args()
     disp, scores, pair_map, classes = make_inputs(args.height, args.width, args.pairs)
     one_hot = pair_map[None] == np.arange(1, args.pairs + 1)[:, None, None]
@@ -93,12 +94,23 @@ def main():
              lambda: detect_fragments(scores, pair_map, classes, min_size))]
     print(f'{args.height}x{args.width} image, {args.pairs} pairs, mean of {args.repeats} runs')
     print(f'{"step":24s} {"IRN loop (s)":>13s} {"ours (s)":>9s} {"speed-up":>9s} identical')
+    recorded = []
     for name, reference, ours in rows:
         ref_out, ref_s = timed(reference, args.repeats)
         our_out, our_s = timed(ours, args.repeats)
         same = (np.array_equal(ref_out, our_out) if isinstance(ref_out, np.ndarray) else
                 all(np.array_equal(ref_out[k], our_out[k]) for k in ref_out))
         print(f'{name:24s} {ref_s:13.3f} {our_s:9.3f} {ref_s / our_s:8.1f}x {same}')
+        recorded.append(dict(
+            benchmark=f'IRN instance pass {args.width}x{args.height}, s: {name}'
+                      f'{", %d pairs" % args.pairs if "fragments" in name else ""}',
+            reference=round(ref_s, 4), ours=round(our_s, 4), ratio=round(ref_s / our_s, 1),
+            max_abs_diff=0 if same else None))
+    if args.record:
+        import torch
+
+        from common import record
+        record(f'IRN instance pass, {args.pairs} pairs', recorded, torch.get_num_threads())
 
 
 if __name__ == '__main__':

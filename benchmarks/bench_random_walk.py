@@ -67,6 +67,7 @@ def main():
     parser.add_argument('--modes', nargs='+', default=['sparse', 'dense'],
                         choices=['sparse', 'dense'])
     parser.add_argument('--threads', type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument('--record', action='store_true', help='store the rows for make_table.py')
     parser.add_argument('--worker', choices=['sparse', 'dense'], help=argparse.SUPPRESS)
     parser.add_argument('--out', help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -97,6 +98,19 @@ def main():
         peak = np.abs(outputs['dense']).max()
         print(f'max |dense - sparse| = {diff:.3g} (peak value {peak:.3g}, '
               f'relative {diff / peak:.3g})')
+        if args.record:
+            from common import record
+            what = f'random walk {args.width}x{args.height}, T^(2^{args.exp_times})'
+            dense, sparse = results['dense'], results['sparse']
+            record('random walk', [
+                dict(benchmark=f'{what}, s: dense (IRN) vs sparse',
+                     reference=round(dense['seconds'], 3), ours=round(sparse['seconds'], 3),
+                     ratio=round(dense['seconds'] / sparse['seconds'], 1),
+                     max_abs_diff=float(f'{diff / peak:.2g}')),
+                dict(benchmark=f'{what}, peak MB: dense (IRN) vs sparse',
+                     reference=round(dense['peak_mb'], 1), ours=round(sparse['peak_mb'], 1),
+                     ratio=round(dense['peak_mb'] / max(sparse['peak_mb'], 1e-3), 1),
+                     max_abs_diff=None)], args.threads)
 
 
 if __name__ == '__main__':

@@ -40,6 +40,10 @@ TOY_PIPELINE = osp.join('configs', 'pipelines', 'cam_irn_toy.py')
 BBAM_PIPELINE = osp.join('configs', 'pipelines', 'bbam_toy.py')
 BBAM_D2_PIPELINE = osp.join('configs', 'pipelines', 'bbam_d2_toy.py')
 BBAM_TOY_SPLITS = dict(train_aug=60, val=20)  # the CI budget: half the BBAM pass of 120/30
+# At SDS mAP^r@0.5 both Mask R-CNNs (BBAM instances, filled boxes) find nearly every object of
+# the 20 toy val images (97.9-100 measured for each, run to run): one missed object is ~2
+# points, so at 0.5 BBAM must only tie the boxes within this; the boxes fall behind at 0.75.
+MAPR50_TIE = 3.0
 
 
 def run_toy_pipeline(repo_root, toy_root, work_dir, *extra, pipeline=TOY_PIPELINE, env=None):

@@ -2,7 +2,7 @@
 
     python tools/make_seeds.py CONFIG CHECKPOINT --method {cam,advcam,...} \
         --out work_dirs/seeds/advcam [--split train_aug] [--dataset DATASET_CONFIG] \
-        [--mode optimized|reference] [--device cuda] \
+        [--mode optimized|reference] [--device cuda] [--batch-size 8] [--autocast bf16] \
         [--cfg-options seed_generators.advcam.adv_iter=27 data_root=DIR ...]
     torchrun --nproc_per_node 4 tools/make_seeds.py ...   # sharded across ranks
 
@@ -34,6 +34,10 @@ def parse_args():
     parser.add_argument('--method', required=True, choices=sorted(methods))
     parser.add_argument('--mode', choices=['optimized', 'reference'], default=None,
                         help='generator execution mode (same seeds; default optimized)')
+    parser.add_argument('--batch-size', type=int, default=1,
+                        help='images of one size per forward (GPU; on the CPU only small images gain)')
+    parser.add_argument('--autocast', choices=['bf16', 'fp16'], default=None,
+                        help='run the network under torch.autocast (GPU; optimized mode)')
     parser.add_argument('--non-strict', action='store_true',
                         help='load a checkpoint whose keys or shapes do not all fit the model')
     return parser.parse_args()
@@ -60,12 +64,15 @@ def main():
         gen_cfg.setdefault('data_root', cfg.data_root)  # e.g. AMN's relative ir_label_dir
     if args.mode is not None:
         gen_cfg['mode'] = args.mode
+    if args.autocast is not None:
+        gen_cfg['autocast'] = args.autocast
     generator = build_seed_generator(gen_cfg, model)
 
     split = split_name(cfg, args.split)
     dataset = build_split_dataset(cfg, split)
     os.makedirs(args.out, exist_ok=True)
-    result = generate_seeds(generator, dataset, args.out, rank, world_size)
+    result = generate_seeds(generator, dataset, args.out, rank, world_size,
+                            batch_size=args.batch_size)
     finish_pass(result, f'{args.method} seeds of {split} in {args.out}', rank, world_size)
 
 

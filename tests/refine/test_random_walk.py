@@ -95,3 +95,20 @@ def test_random_walk_label_power_and_bg_channel():
 def test_size_mismatch_is_reported():
     with pytest.raises(ValueError, match='stride 4'):
         propagate(torch.rand(1, 5, 5), torch.rand(5, 6))
+
+
+def test_the_walk_runs_where_it_is_told_and_returns_on_the_cpu():
+    """``device`` moves the walk (IRN's device in the label passes; a GPU there); the
+    scores come back on the CPU whatever the device, in the seed's dtype."""
+    from wsss_plugins.refine.random_walk import random_walk_scores
+    gen = torch.Generator().manual_seed(3)
+    seed = dict(cam=torch.rand(2, 9, 11, generator=gen).numpy(), keys=np.array([1, 4]),
+                has_bg=False)
+    edge = torch.rand(9, 11, generator=gen)
+    here = random_walk_scores(seed, edge, (34, 41))
+    there = random_walk_scores(seed, edge, (34, 41), device=torch.device('cpu'))
+    assert there.device.type == 'cpu' and there.dtype == torch.float32
+    assert torch.equal(here, there)
+    np.testing.assert_array_equal(
+        random_walk_label(seed, edge, (34, 41), device='cpu'),
+        random_walk_label(seed, edge, (34, 41)))

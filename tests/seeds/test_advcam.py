@@ -149,11 +149,12 @@ def test_iterations_per_scale_and_batching(monkeypatch):
     assert sizes == expected and {c[0] for c in model.calls} == {2}
     assert len(steps) == 188 and set(steps) == {1}  # a step after every map, last one too
 
-    model = TinyCAMNet()
     steps.clear()
-    AdvCAMSeedGenerator(model, mode='optimized')(img, keys)
-    assert [c[2:] for c in model.calls] == expected[::2]
-    assert {c[0] for c in model.calls} == {4}  # both classes' pairs in one batch
+    gen = AdvCAMSeedGenerator(TinyCAMNet(), mode='optimized')
+    gen(img, keys)
+    calls = gen.net.calls  # the optimized mode runs the model's inference copy
+    assert [c[2:] for c in calls] == expected[::2]
+    assert {c[0] for c in calls} == {4}  # both classes' pairs in one batch
     assert len(steps) == 12 + 26 * 3 and set(steps) == {2}  # the unused last step skipped
 
 

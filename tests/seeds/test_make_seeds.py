@@ -65,3 +65,31 @@ def test_a_bad_image_is_named_and_the_rest_finish(tmp_path):
     (name, message), = result['failures']
     assert name == 'img_1' and infos[1]['img_path'] in message
     assert sorted(os.listdir(out)) == ['img_0.npy', 'img_2.npy']  # no partial file left
+
+
+def test_batches_of_one_size_write_the_same_seeds(tmp_path):
+    """``batch_size`` > 1 groups images by size (two sizes here, one image corrupt): the
+    same files as image by image, the bad image named, the others written."""
+    infos = make_images(str(tmp_path), 3)
+    for i in range(3, 6):  # three more images of the size of img_0 (12×16)
+        path = str(tmp_path / f'img_{i}.jpg')
+        Image.open(infos[0]['img_path']).transpose(Image.FLIP_TOP_BOTTOM).save(path)
+        infos.append(dict(infos[i % 3], img_path=path))
+    with open(infos[4]['img_path'], 'wb') as f:
+        f.write(b'not a jpeg')
+    gen = CAMSeedGenerator(TinyCAMNet())
+    calls = []
+    batch = gen.batch
+    gen.batch = lambda imgs, keys, infos: calls.append(len(imgs)) or batch(imgs, keys, infos)
+    single, batched = str(tmp_path / 'one'), str(tmp_path / 'many')
+    generate_seeds(gen, ListDataset(infos), single)
+    calls.clear()
+    result = generate_seeds(gen, ListDataset(infos), batched, batch_size=4)
+    assert result['written'] == 5 and [name for name, _ in result['failures']] == ['img_4']
+    # img_0, 3 and 5 share a size and go as one batch; img_4's header is unreadable, so it
+    # is a batch of its own and fails alone
+    assert sorted(os.listdir(batched)) == sorted(os.listdir(single))
+    assert max(calls) == 3
+    for name in os.listdir(single):
+        a, b = load_seed(osp.join(single, name)), load_seed(osp.join(batched, name))
+        assert np.abs(a['high_res'] - b['high_res']).max() <= 1e-6

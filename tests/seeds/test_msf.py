@@ -67,11 +67,11 @@ def test_multi_scale_maps_calls_fn_per_scale_in_order():
     img = np.zeros((8, 12, 3), np.uint8)
     seen = []
 
-    def fn(pair, scale):
-        seen.append((scale, tuple(pair.shape)))
-        return torch.ones(1, 2, 3)
+    def fn(pairs, scale):
+        seen.append((scale, tuple(pairs.shape)))
+        return [torch.ones(1, 2, 3)]
 
-    cam, high_res = multi_scale_maps(img, (0.5, 1.0, 2.0), fn)
+    [(cam, high_res)] = multi_scale_maps([img], (0.5, 1.0, 2.0), fn)
     assert seen == [(0.5, (2, 3, 4, 6)), (1.0, (2, 3, 8, 12)), (2.0, (2, 3, 16, 24))]
     assert cam.shape == (1, 2, 3) and high_res.shape == (1, 8, 12)
     assert high_res.max().item() == pytest.approx(3 / (3 + 1e-5))

@@ -121,6 +121,7 @@ def sweep_random_walk(model, seed_dir, items, num_classes, powers=RW_POWERS,
                       thresholds=RW_THRESHOLDS, **walk):
     """Pseudo-mask mIoU ``[len(powers)][len(thresholds)]`` of the walk on ``items``."""
     matrices = [[ConfusionMatrix(num_classes) for _ in thresholds] for _ in powers]
+    device = next(model.parameters()).device  # the walk runs where IRN runs
     for item in progress(items, desc='random-walk sweep'):
         img = read_rgb(item['img_path'])
         seed = load_checked_seed(seed_dir, item, img.shape[:2])
@@ -128,7 +129,8 @@ def sweep_random_walk(model, seed_dir, items, num_classes, powers=RW_POWERS,
         edge = predict_edge(model, img)
         lut = np.concatenate([[0], np.asarray(seed['keys'], dtype=np.int64) + 1])
         for row, power in zip(matrices, powers):
-            scores = random_walk_scores(seed, edge, img.shape[:2], cam_power=power, **walk)
+            scores = random_walk_scores(seed, edge, img.shape[:2], cam_power=power,
+                                        device=device, **walk)
             if scores is None:
                 peak, fg = np.zeros(gt.shape), np.zeros(gt.shape, np.int64)
             else:  # label_from_scores at every threshold: fg where the peak beats it

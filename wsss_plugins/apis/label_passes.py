@@ -107,12 +107,14 @@ def generate_pseudo_labels(model, cfg, split, seed_dir, out_dir, bg_threshold=0.
     walk = dict(bg_threshold=bg_threshold, cam_power=cam_power, beta=beta,
                 exp_times=exp_times, radius=radius, method=method)
 
+    device = next(model.parameters()).device  # the walk runs where IRN runs
+
     def random_walk(item):
         img = read_rgb(item['img_path'])
         seed = load_checked_seed(seed_dir, item, img.shape[:2])
         atomic_save_png(_png(out_dir, item),
                         random_walk_label(seed, predict_edge(model, img), img.shape[:2],
-                                          **walk))
+                                          device=device, **walk))
 
     result = run_per_image(items, partial(_png, out_dir), random_walk, *get_dist_info(),
                            desc='random walk')

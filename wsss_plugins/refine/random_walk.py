@@ -47,8 +47,8 @@ def edge_to_pairs(edge, radius=5):
     index = PathIndex(radius)
     affinity = index.to_affinity(padded)[0]  # [D, P]
     # flat index in the padded map → real pixel index, -1 for padding
-    real = torch.full(padded.shape[1:], -1, dtype=torch.int64)
-    real[:h, radius:radius + w] = torch.arange(h * w).view(h, w)
+    real = torch.full(padded.shape[1:], -1, dtype=torch.int64, device=edge.device)
+    real[:h, radius:radius + w] = torch.arange(h * w, device=edge.device).view(h, w)
     src, dst = index.to_pair_values(real)
     src = src.expand_as(dst)
     keep = (src >= 0) & (dst >= 0)
@@ -57,17 +57,20 @@ def edge_to_pairs(edge, radius=5):
 
 def _transition_entries(src, dst, affinity, n, beta):
     """COO entries ``(row, col, value)`` of ``T = colnorm(A^β)``."""
-    diag = torch.arange(n)
+    diag = torch.arange(n, device=src.device)
     rows = torch.cat([src, dst, diag])
     cols = torch.cat([dst, src, diag])
     scaled = affinity.pow(beta)
-    values = torch.cat([scaled, scaled, torch.ones(n, dtype=affinity.dtype)])
-    col_sums = torch.zeros(n, dtype=values.dtype).index_add_(0, cols, values)
+    values = torch.cat([scaled, scaled, torch.ones(n, dtype=affinity.dtype, device=src.device)])
+    col_sums = torch.zeros(n, dtype=values.dtype, device=src.device).index_add_(0, cols, values)
     return rows, cols, values / col_sums[cols]
 
 
 def propagate(x, edge, radius=5, beta=10, exp_times=8, method='sparse'):
-    """``(x ⊙ (1 − edge)) · T^(2^exp_times)``: ``x [K, h, w]``, ``edge [h, w]`` → ``[K, h, w]``."""
+    """``(x ⊙ (1 − edge)) · T^(2^exp_times)``: ``x [K, h, w]``, ``edge [h, w]`` → ``[K, h, w]``.
+
+    Runs on the device and in the dtype of ``edge`` (the sparse products on a GPU: CSR
+    matrix × dense, as on the CPU)."""
     if method not in RW_METHODS:
         raise ValueError(f'method must be one of {RW_METHODS}, got {method!r}')
     if x.shape[-2:] != edge.shape:
@@ -78,7 +81,7 @@ def propagate(x, edge, radius=5, beta=10, exp_times=8, method='sparse'):
     src, dst, affinity = edge_to_pairs(edge, radius)
     y = (x * (1 - edge)).reshape(k, n)
     if method == 'dense':  # IRN: dense A, A^β, column normalisation, t squarings
-        trans = torch.zeros(n, n, dtype=affinity.dtype)
+        trans = torch.zeros(n, n, dtype=affinity.dtype, device=edge.device)
         trans[src, dst] = affinity
         trans[dst, src] = affinity
         trans.diagonal().fill_(1)
@@ -97,7 +100,8 @@ def propagate(x, edge, radius=5, beta=10, exp_times=8, method='sparse'):
             trans_t = trans_t.to_sparse_csr()
         yt = y.t().contiguous()
         threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # 256 small memory-bound products: threads only add sync
+        if edge.device.type == 'cpu':  # 256 small memory-bound products: threads only add sync
+            torch.set_num_threads(1)
         try:
             for _ in range(2 ** exp_times):
                 yt = trans_t @ yt
@@ -134,26 +138,28 @@ def rw_to_label(rw, keys, img_size, bg_threshold=0.25):
 
 
 def random_walk_scores(seed, edge, img_size, cam_power=1.0, beta=10, exp_times=8, radius=5,
-                       method='sparse'):
+                       method='sparse', device=None):
     """Seed (``load_seed`` dict; its stride-4 ``cam``) + boundary map → the walked maps
     ``[K, H, W]`` at full resolution, divided by their global max; ``None`` for an image
     without a foreground class. The background threshold is applied afterwards
-    (``label_from_scores``), so one walk serves a sweep of thresholds."""
-    cam = torch.as_tensor(seed['cam'][1:] if seed['has_bg'] else seed['cam'])
+    (``label_from_scores``), so one walk serves a sweep of thresholds.  ``device``: where
+    the walk runs (default: the CPU; the result is returned on the CPU)."""
+    cam = torch.as_tensor(seed['cam'][1:] if seed['has_bg'] else seed['cam'], device=device)
     if cam.shape[0] == 0:
         return None
     if cam_power != 1.0:
         cam = cam ** cam_power
-    edge = torch.as_tensor(edge, dtype=cam.dtype)
+    edge = torch.as_tensor(edge, dtype=cam.dtype, device=cam.device)
     rw = propagate(cam, edge, radius=radius, beta=beta, exp_times=exp_times, method=method)
-    return upsample_normalised(rw, img_size)
+    return upsample_normalised(rw, img_size).cpu()
 
 
 def random_walk_label(seed, edge, img_size, bg_threshold=0.25, cam_power=1.0, beta=10,
-                      exp_times=8, radius=5, method='sparse'):
+                      exp_times=8, radius=5, method='sparse', device=None):
     """Seed (``load_seed`` dict; its stride-4 ``cam``) + boundary map → pseudo label."""
     scores = random_walk_scores(seed, edge, img_size, cam_power=cam_power, beta=beta,
-                                exp_times=exp_times, radius=radius, method=method)
+                                exp_times=exp_times, radius=radius, method=method,
+                                device=device)
     if scores is None:  # no foreground class
         return np.zeros(img_size, np.uint8)
     return label_from_scores(scores, seed['keys'], bg_threshold)

@@ -7,7 +7,6 @@ the image's classes and min-max normalised per class (``msf.merge_scales(merge='
 The package's seed format (``keys``, stride-4 ``cam``, ``high_res``) replaces the
 reference's ``{class: map}`` dict (``tools/convert_seeds.py --src acr`` reads that).
 """
-import torch
 import torch.nn.functional as F
 
 from ..registry import SEED_GENERATORS
@@ -20,12 +19,16 @@ class ACRSeedGenerator(BaseSeedGenerator):
 
     merge = 'acr'
 
-    def __call__(self, img, keys, data_info=None):
-        self._size = img.shape[:2]  # the scale-1.0 size every scale is resized to
-        return super().__call__(img, keys, data_info)
+    def batch(self, imgs, keys, data_infos=None):
+        self._size = imgs[0].shape[:2]  # the scale-1.0 size every scale is resized to
+        return super().batch(imgs, keys, data_infos)
 
-    def scale_maps(self, pair, scale, keys):
-        with torch.no_grad():
-            maps = self.model.class_maps(pair)[:, keys]
-        maps = F.relu(F.interpolate(maps, self._size, mode='bilinear', align_corners=False))
-        return maps[0] + maps[1].flip(-1)
+    def scale_maps(self, pairs, scale, keys):
+        with self.network():
+            maps = self.net.class_maps(pairs).float()
+        out = []
+        for b, k in enumerate(keys):
+            pair = F.relu(F.interpolate(maps[2 * b:2 * b + 2, k], self._size, mode='bilinear',
+                                        align_corners=False))
+            out.append(pair[0] + pair[1].flip(-1))
+        return out

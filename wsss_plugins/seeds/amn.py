@@ -82,9 +82,14 @@ class AMNSeedGenerator(BaseSeedGenerator):
 
     def scale_logits(self, pair, labels):
         """``½(logit(img) + flip(logit(flipped img)))`` of one scale, ``[C+1, h, w]``."""
-        with torch.no_grad():
-            logits = self.model.logits(pair, labels.expand(len(pair), -1))
+        with self.network():
+            logits = self.net.logits(pair, labels.expand(len(pair), -1)).float()
         return (logits[0] + logits[1].flip(-1)) / 2
+
+    def batch(self, imgs, keys, data_infos=None):
+        """Image by image: each image has its own IR label and label conditioning."""
+        data_infos = data_infos or [None] * len(imgs)
+        return [self(img, k, info) for img, k, info in zip(imgs, keys, data_infos)]
 
     def __call__(self, img, keys, data_info=None):
         """dict(keys LongTensor[K], cam [K+1, ceil(H/4), ceil(W/4)], high_res [K+1, H, W])."""

@@ -10,10 +10,22 @@ class CAMSeedGenerator(BaseSeedGenerator):
     """Per scale: ``relu(conv1x1(stage4))`` of the image plus the flipped-back map of
     its mirror (IRN ``CAM.forward``), restricted to the GT classes.
 
-    A plain forward per scale leaves nothing to batch, so both modes run the same code.
+    ``reference`` is ``make_cam.py`` step for step: the maps of every class go through the
+    multi-scale merge and the image's classes are picked at the end.  ``optimized`` runs
+    the inference copy and resizes only the image's classes (the merge is per
+    class, so the seeds are the same).
     """
 
-    def scale_maps(self, pair, scale, keys):
-        with torch.no_grad():
-            cam = self.model.cam(pair)
-        return (cam[0] + cam[1].flip(-1))[keys]
+    def batch(self, imgs, keys, data_infos=None):
+        if self.mode == 'optimized':
+            return super().batch(imgs, keys, data_infos)
+        keys = [torch.as_tensor(k, dtype=torch.long).flatten() for k in keys]
+        every = torch.arange(self.model.classifier.out_channels)
+        seeds = super().batch(imgs, [every if len(k) else k for k in keys], data_infos)
+        return [dict(keys=k, cam=s['cam'][k], high_res=s['high_res'][k]) if len(k) else s
+                for s, k in zip(seeds, keys)]
+
+    def scale_maps(self, pairs, scale, keys):
+        with self.network():
+            cam = self.net.cam(pairs).float()
+        return [cam[2 * b, k] + cam[2 * b + 1, k].flip(-1) for b, k in enumerate(keys)]

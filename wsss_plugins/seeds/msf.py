@@ -58,14 +58,21 @@ def merge_scales(maps, size, merge='irn'):
     return cam, high_res
 
 
-def multi_scale_maps(img, scales, fn, device='cpu', merge='irn'):
-    """Run ``fn(pair, scale)`` for every scale in the given order and merge (IRN MSF).
+def multi_scale_maps(imgs, scales, fn, device='cpu', merge='irn'):
+    """Run ``fn(pairs, scale)`` for every scale in the given order and merge (IRN MSF).
 
     Args:
-        img: RGB uint8 ``[H, W, 3]``.
+        imgs: RGB uint8 images ``[H, W, 3]`` of one size.
         scales: scales in processing order (the summation order of the merge).
-        fn: per-scale function, ``[2, 3, h, w]`` pair on ``device`` → ``[K, h', w']``.
+        fn: per-scale function: the images' flip pairs stacked, ``[2B, 3, h, w]`` on
+            ``device`` (image b at rows 2b, 2b+1) → B maps ``[K_b, h', w']``.
         merge: ``merge_scales``'s normalisation (``'irn'`` or ``'acr'``).
+
+    Returns:
+        B ``(cam, high_res)`` pairs (``merge_scales``).
     """
-    maps = [fn(flip_pair(img, s).to(device), s) for s in scales]
-    return merge_scales(maps, img.shape[:2], merge)
+    per_scale = [fn(torch.cat([flip_pair(img, s) for img in imgs]).to(device), s)
+                 for s in scales]
+    size = imgs[0].shape[:2]
+    return [merge_scales([maps[b] for maps in per_scale], size, merge)
+            for b in range(len(imgs))]
