@@ -51,10 +51,8 @@ def generate_seeds(generator, dataset, out_dir, rank=0, world_size=1, batch_size
                       seed['high_res'])
 
     if batch_size > 1:
-        return run_per_image(items, lambda item: seed_path(out_dir, item['name']),
-                             write_seeds, rank, world_size, batch_size=batch_size,
-                             batch_key=image_size,
-                             desc=f'seeds -> {out_dir} (batches of {batch_size})')
-    return run_per_image(items, lambda item: seed_path(out_dir, item['name']),
-                         lambda item: write_seeds([item]), rank, world_size,
-                         desc=f'seeds -> {out_dir}')
+        work, batching = write_seeds, dict(batch_size=batch_size, batch_key=image_size)
+    else:
+        work, batching = (lambda item: write_seeds([item])), {}
+    return run_per_image(items, lambda item: seed_path(out_dir, item['name']), work, rank,
+                         world_size, desc=f'seeds -> {out_dir}', **batching)

@@ -7,9 +7,10 @@ the convolutions, oneDNN-packed stages on the CPU, NHWC on a GPU) under
 ``torch.inference_mode`` and, where a method allows, batches what the reference loops
 over.  Both give the same seeds up to float rounding (≤ 1e-5, tested).
 
-On top of ``optimized``: ``__call__`` on several images of one size (``batch``) runs their
-flip pairs as one batch per scale, and ``autocast='bf16'`` runs the network in bfloat16
-(the maps are merged in float32); both are for GPUs, where they pay.
+On top of ``optimized``: ``batch`` (several images of one size) runs their flip pairs as
+one batch per scale, and ``autocast='bf16'`` runs the network in bfloat16 (the maps are
+merged in float32).  Both are GPU options: on the CPU batching pays for small images only,
+and bf16 is outside the 1e-5 tolerance (README "Speed").
 """
 import contextlib
 
